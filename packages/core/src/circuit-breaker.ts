@@ -1,0 +1,523 @@
+// The breaker: a lazy, timer-free state machine with a two-step permit API and execute() on top.
+
+import { configSignature, parseBreakerOptions, type BreakerConfig } from './configuration.js';
+import { DeadlineQueue } from './deadline-queue.js';
+import { diagnostics } from './diagnostics.js';
+import { BrokenCircuitError, CallTimeoutError } from './errors.js';
+import { EventSource, type Disposable, type Listener } from './event-source.js';
+import type {
+  BreakerEventMap,
+  CallEvent,
+  CallResult,
+  ProbeEvent,
+  RejectEvent,
+  StateChangeEvent,
+} from './events.js';
+import type { BreakerOptions, CallOutcome } from './options.js';
+import { Permit, Rejection, Settlement, type PermitOwner } from './permit.js';
+import { createTripPolicy } from './policy/create-trip-policy.js';
+import type { TripPolicy } from './policy/trip-policy.js';
+import { defaultRegistry, type BreakerRegistry } from './registry.js';
+import type { BreakerSnapshot } from './snapshot.js';
+import type { CircuitState, TransitionReason } from './state.js';
+import { memoryStore, type BreakerStore } from './store.js';
+import type { SlidingWindow } from './window/sliding-window.js';
+
+let unnamed = 0;
+
+const RESULTS: readonly CallResult[] = ['success', 'failure', 'ignored', 'timeout'];
+
+/** A breaker's state as another process reported it, for {@link CircuitBreaker.applyRemoteState}. */
+export interface RemoteState {
+  readonly state: CircuitState;
+  /** For `open`: milliseconds from now until a probe may be admitted. */
+  readonly retryAfterMs?: number;
+}
+
+/** The last transition a breaker made. */
+export interface LastTransition {
+  readonly from: CircuitState;
+  readonly to: CircuitState;
+  readonly reason: TransitionReason;
+  /** Wall-clock time (ms since the epoch). */
+  readonly at: number;
+}
+
+/**
+ * A circuit breaker. Use {@link CircuitBreaker.tryAcquire} and settle the permit once, or
+ * {@link CircuitBreaker.execute} around a function.
+ *
+ * @example
+ * const breaker = new CircuitBreaker({ name: 'profiles', failureThreshold: 3 });
+ * const profile = await breaker.execute(() => fetchProfile(id));
+ */
+export class CircuitBreaker implements PermitOwner {
+  /** The breaker's name. */
+  readonly name: string;
+  /** For a keyed breaker, its key. */
+  readonly key: string | undefined;
+  /** The parsed options. */
+  readonly config: BreakerConfig;
+  /** The registry it belongs to, if any. */
+  readonly registry: BreakerRegistry | undefined;
+  /** Where its state is shared. */
+  readonly store: BreakerStore;
+
+  private current: CircuitState = 'closed';
+  private gen = 0;
+  /** Clock reading at which an open breaker admits a probe. */
+  private openUntil = 0;
+  /** Failed probe rounds since the breaker last closed: the open duration's doubling exponent. */
+  private backoff = 0;
+  private probes: Permit[] = [];
+  private probeSuccesses = 0;
+  private inFlightCalls = 0;
+  private readonly policy: TripPolicy;
+  private readonly window: SlidingWindow | undefined;
+  private readonly deadlines: DeadlineQueue | undefined;
+  /** Whether permits read the clock (slow calls, timeouts, time windows, or someone listens). */
+  private timed: boolean;
+  private readonly alwaysTimed: boolean;
+  private last: LastTransition | undefined;
+  private readonly counts = {
+    success: 0,
+    failure: 0,
+    ignored: 0,
+    timeout: 0,
+    rejected: 0,
+    slow: 0,
+  };
+  private closed = false;
+
+  private readonly stateChangeEvents = new EventSource<StateChangeEvent>();
+  private readonly rejectEvents = new EventSource<RejectEvent>();
+  private readonly probeEvents = new EventSource<ProbeEvent>();
+  private readonly callEvents = new EventSource<CallEvent>(() => this.updateTiming());
+  private readonly sources = {
+    stateChange: this.stateChangeEvents,
+    reject: this.rejectEvents,
+    probe: this.probeEvents,
+    call: this.callEvents,
+  } as const;
+
+  constructor(options: BreakerOptions = {}, key?: string) {
+    this.config = parseBreakerOptions(options);
+    this.name = this.config.name ?? `breaker-${++unnamed}`;
+    this.key = key;
+    const { policy, window } = createTripPolicy(this.config);
+    this.policy = policy;
+    this.window = window;
+    const timeout = this.config.timeout;
+    this.deadlines =
+      timeout === undefined
+        ? undefined
+        : new DeadlineQueue(timeout, this.config.clock, (p) => this.settle(p, Settlement.Timeout));
+    this.alwaysTimed =
+      timeout !== undefined ||
+      this.config.slowCallDurationThreshold !== undefined ||
+      this.config.window.type === 'time';
+    this.timed = this.alwaysTimed;
+    this.registry = options.registry === false ? undefined : (options.registry ?? defaultRegistry);
+    this.registry?.add(this);
+    this.store = options.store ?? memoryStore;
+    this.store.attach(this);
+  }
+
+  /** The current state, after any transition that time alone makes due. */
+  get state(): CircuitState {
+    if (this.current === 'open' || this.current === 'half-open')
+      this.refresh(this.config.clock.now());
+    return this.current;
+  }
+
+  /** The generation: bumped on every transition. */
+  get generation(): number {
+    return this.gen;
+  }
+
+  /** Calls admitted and not yet settled. */
+  get inFlight(): number {
+    return this.inFlightCalls;
+  }
+
+  /** Milliseconds until an open breaker admits a probe; 0 when it admits calls now. */
+  get retryAfterMs(): number {
+    const state = this.state;
+    if (state === 'open') return Math.max(0, this.openUntil - this.config.clock.now());
+    if (state === 'forced-open') return this.config.openDuration;
+    return 0;
+  }
+
+  /** A configuration signature: two breakers may share a name only when theirs agree. */
+  get signature(): string {
+    return configSignature(this.config);
+  }
+
+  /**
+   * Asks to run one call. Returns a {@link Permit} to settle once the call ends, or a
+   * {@link Rejection} saying why not and for how long. Never throws, never allocates an Error.
+   */
+  tryAcquire(): Permit | Rejection {
+    if (this.current === 'closed') {
+      this.inFlightCalls++;
+      if (!this.timed) return new Permit(this, this.gen, 0, false);
+      const now = this.config.clock.now();
+      const permit = new Permit(this, this.gen, now, false);
+      this.deadlines?.add(permit, now);
+      return permit;
+    }
+    return this.acquireSlow();
+  }
+
+  private acquireSlow(): Permit | Rejection {
+    const state = this.current;
+    if (state === 'disabled') return new Permit(this, -1, 0, false);
+    if (state === 'forced-open') return this.reject(this.config.openDuration);
+    const now = this.config.clock.now();
+    this.refresh(now);
+    if (this.current === 'open') return this.reject(this.openUntil - now);
+    if (this.current === 'closed') return this.tryAcquire();
+    if (this.probes.length >= this.config.halfOpenMaxCalls) {
+      let soonest = Infinity;
+      for (const probe of this.probes)
+        soonest = Math.min(soonest, probe.startedAt + this.config.openDuration - now);
+      return this.reject(Math.max(0, Math.min(1000, soonest)));
+    }
+    this.inFlightCalls++;
+    const permit = new Permit(this, this.gen, now, true);
+    this.probes.push(permit);
+    this.deadlines?.add(permit, now);
+    if (
+      this.probeEvents.active ||
+      this.registry?.probeEvents.active ||
+      diagnostics.probe.hasSubscribers
+    ) {
+      this.publish('probe', {
+        breaker: this.name,
+        key: this.key,
+        generation: this.gen,
+        inFlight: this.probes.length,
+      });
+    }
+    return permit;
+  }
+
+  private reject(retryAfterMs: number): Rejection {
+    this.counts.rejected++;
+    const rejection = new Rejection(this.name, this.current, retryAfterMs);
+    if (
+      this.rejectEvents.active ||
+      this.registry?.rejectEvents.active ||
+      diagnostics.reject.hasSubscribers
+    ) {
+      this.publish('reject', {
+        breaker: this.name,
+        key: this.key,
+        state: this.current,
+        retryAfterMs,
+      });
+    }
+    return rejection;
+  }
+
+  /** Applies the transitions that time alone makes due: open → half-open, hung probes → failed. */
+  private refresh(now: number): void {
+    if (this.current === 'open' && now >= this.openUntil) {
+      this.transition('half-open', 'open-duration-elapsed', now);
+    }
+    if (this.current === 'half-open' && this.probes.length > 0) {
+      for (const probe of this.probes) {
+        if (now - probe.startedAt >= this.config.openDuration) {
+          this.settle(probe, Settlement.Timeout);
+          return;
+        }
+      }
+    }
+  }
+
+  /** @internal Classifies an outcome with `isFailure`; a throwing `isFailure` counts as failure. */
+  classify(outcome: CallOutcome): boolean {
+    try {
+      return this.config.isFailure(outcome) === true;
+    } catch (error) {
+      this.config.logger.error(
+        `[breakwater] isFailure threw for breaker "${this.name}": ${String(error)}`,
+      );
+      return true;
+    }
+  }
+
+  /** @internal Settles a permit; the permit's methods call this. */
+  settle(permit: Permit, settlement: Settlement): void {
+    if (permit.settled) return;
+    permit.settled = true;
+    if (permit.generation === -1) return; // issued while disabled: records nothing
+    this.inFlightCalls--;
+    if (permit.onTimeout !== undefined && settlement === Settlement.Timeout) permit.onTimeout();
+    this.deadlines?.remove(permit);
+    let now = 0;
+    let durationMs = 0;
+    if (this.timed || permit.probe) {
+      now = this.config.clock.now();
+      durationMs = now - permit.startedAt;
+    }
+    const threshold = this.config.slowCallDurationThreshold;
+    const slow =
+      threshold !== undefined && settlement !== Settlement.Ignored && durationMs > threshold;
+    const counted = permit.generation === this.gen && settlement !== Settlement.Ignored;
+    this.count(settlement, slow);
+    if (
+      this.callEvents.active ||
+      this.registry?.callEvents.active ||
+      diagnostics.call.hasSubscribers
+    ) {
+      this.publish('call', {
+        breaker: this.name,
+        key: this.key,
+        result: RESULTS[settlement]!,
+        durationMs,
+        slow,
+        probe: permit.probe,
+        counted,
+      });
+    }
+    if (permit.generation !== this.gen) return;
+    const failed = settlement === Settlement.Failure || settlement === Settlement.Timeout;
+    if (permit.probe) {
+      const index = this.probes.indexOf(permit);
+      if (index !== -1) this.probes.splice(index, 1);
+      if (settlement === Settlement.Ignored) return;
+      if (failed) {
+        this.backoff++;
+        this.transition(
+          'open',
+          settlement === Settlement.Timeout ? 'probe-timeout' : 'probe-failure',
+          now,
+        );
+      } else if (++this.probeSuccesses >= this.config.successThreshold) {
+        this.transition('closed', 'probe-success', now);
+      }
+      return;
+    }
+    if (settlement === Settlement.Ignored || this.current !== 'closed') return;
+    const reason = this.policy.record(now, failed, slow);
+    if (reason !== undefined) {
+      this.backoff = 0;
+      this.transition('open', reason, this.timed ? now : this.config.clock.now());
+    }
+  }
+
+  private count(settlement: Settlement, slow: boolean): void {
+    const counts = this.counts;
+    if (settlement === Settlement.Success) counts.success++;
+    else if (settlement === Settlement.Failure) counts.failure++;
+    else if (settlement === Settlement.Ignored) counts.ignored++;
+    else counts.timeout++;
+    if (slow) counts.slow++;
+  }
+
+  private transition(to: CircuitState, reason: TransitionReason, now: number): void {
+    const from = this.current;
+    this.current = to;
+    this.gen++;
+    this.probes = [];
+    this.probeSuccesses = 0;
+    if (to === 'open') {
+      const cfg = this.config;
+      this.openUntil = now + Math.min(cfg.openDuration * 2 ** this.backoff, cfg.maxOpenDuration);
+    }
+    if (to === 'closed') {
+      this.backoff = 0;
+      this.policy.reset();
+    }
+    const at = Date.now();
+    const reopenAt = to === 'open' ? at + (this.openUntil - now) : undefined;
+    this.last = { from, to, reason, at };
+    if (
+      this.stateChangeEvents.active ||
+      this.registry?.stateChangeEvents.active ||
+      diagnostics.stateChange.hasSubscribers
+    ) {
+      this.publish('stateChange', {
+        breaker: this.name,
+        key: this.key,
+        from,
+        to,
+        reason,
+        generation: this.gen,
+        at,
+        reopenAt,
+      });
+    }
+  }
+
+  private publish<K extends 'stateChange' | 'reject' | 'probe' | 'call'>(
+    type: K,
+    event: BreakerEventMap[K],
+  ): void {
+    const source = this.sourceOf(type);
+    if (source.active) source.emit(event);
+    const shared = this.registry?.sourceOf(type);
+    if (shared?.active) shared.emit(event);
+    const channel = diagnostics[type];
+    if (channel.hasSubscribers) channel.publish(event);
+  }
+
+  /** @internal */
+  sourceOf<K extends 'stateChange' | 'reject' | 'probe' | 'call'>(
+    type: K,
+  ): EventSource<BreakerEventMap[K]> {
+    return this.sources[type] as unknown as EventSource<BreakerEventMap[K]>;
+  }
+
+  private updateTiming(): void {
+    this.timed =
+      this.alwaysTimed || this.callEvents.active || this.registry?.callEvents.active === true;
+  }
+
+  /** @internal Re-evaluates whether calls are timed (a registry-wide call listener came or went). */
+  refreshTiming(): void {
+    this.updateTiming();
+  }
+
+  /** Subscribes to state changes. */
+  onStateChange(listener: Listener<StateChangeEvent>): Disposable {
+    return this.stateChangeEvents.subscribe(listener);
+  }
+
+  /** Subscribes to rejections. */
+  onReject(listener: Listener<RejectEvent>): Disposable {
+    return this.rejectEvents.subscribe(listener);
+  }
+
+  /** Subscribes to admitted half-open probes. */
+  onProbe(listener: Listener<ProbeEvent>): Disposable {
+    return this.probeEvents.subscribe(listener);
+  }
+
+  /** Subscribes to settled calls (turns on call timing while subscribed). */
+  onCall(listener: Listener<CallEvent>): Disposable {
+    return this.callEvents.subscribe(listener);
+  }
+
+  /**
+   * Runs `fn` through the breaker. Rejects with {@link BrokenCircuitError} when the breaker refuses,
+   * and with {@link CallTimeoutError} when `timeout` expires first (the signal passed to `fn` aborts).
+   */
+  async execute<T>(fn: (signal: AbortSignal | undefined) => T | PromiseLike<T>): Promise<T> {
+    const permit = this.tryAcquire();
+    if (!permit.admitted)
+      throw new BrokenCircuitError(this.name, permit.state, permit.retryAfterMs);
+    if (this.config.timeout === undefined) {
+      try {
+        const value = await fn(undefined);
+        permit.record({});
+        return value;
+      } catch (error) {
+        permit.record({ error: error ?? new Error('undefined thrown') });
+        throw error;
+      }
+    }
+    const controller = new AbortController();
+    const timeout = new Promise<never>((_, reject) => {
+      permit.onTimeout = () => {
+        const error = new CallTimeoutError(this.name, this.config.timeout!);
+        controller.abort(error);
+        reject(error);
+      };
+    });
+    try {
+      const value = await Promise.race([fn(controller.signal), timeout]);
+      permit.record({});
+      return value;
+    } catch (error) {
+      permit.record({ error: error ?? new Error('undefined thrown') });
+      throw error;
+    } finally {
+      permit.onTimeout = undefined;
+    }
+  }
+
+  /** Opens the breaker until {@link CircuitBreaker.reset}: every call is rejected. */
+  forceOpen(): void {
+    this.transition('forced-open', 'forced-open', this.config.clock.now());
+  }
+
+  /** Closes the breaker and forgets its history (also ends `forced-open` and `disabled`). */
+  reset(): void {
+    this.backoff = 0;
+    this.transition('closed', 'reset', this.config.clock.now());
+  }
+
+  /** Alias of {@link CircuitBreaker.reset}. */
+  forceClose(): void {
+    this.reset();
+  }
+
+  /** Admits every call and records nothing until {@link CircuitBreaker.reset}. */
+  disable(): void {
+    this.transition('disabled', 'disabled', this.config.clock.now());
+  }
+
+  /**
+   * Follows a state another process reported (used by shared stores). An `open` with a later
+   * reopen time than the local one extends it; administrative states are never overridden.
+   * The resulting event has reason `remote`, so stores can tell it from a local change.
+   * @returns whether anything changed
+   */
+  applyRemoteState(remote: RemoteState): boolean {
+    if (this.current === 'forced-open' || this.current === 'disabled') return false;
+    const now = this.config.clock.now();
+    if (remote.state === 'open' || remote.state === 'forced-open') {
+      const until = now + Math.max(0, remote.retryAfterMs ?? this.config.openDuration);
+      if (this.current === 'open' && Math.abs(until - this.openUntil) < 1) return false;
+      this.transition('open', 'remote', now);
+      this.openUntil = until;
+      return true;
+    }
+    if (remote.state === 'closed' && this.current !== 'closed') {
+      this.backoff = 0;
+      this.transition('closed', 'remote', now);
+      return true;
+    }
+    return false;
+  }
+
+  /** A JSON-ready picture of the breaker, for health endpoints and debugging. */
+  snapshot(): BreakerSnapshot {
+    const now = this.config.clock.now();
+    const state = this.state;
+    const window = this.window;
+    window?.advance(now);
+    const calls = window?.calls ?? 0;
+    const wall = Date.now();
+    return {
+      name: this.name,
+      key: this.key ?? null,
+      state,
+      generation: this.gen,
+      inFlight: this.inFlightCalls,
+      reopenAt: state === 'open' ? wall + Math.max(0, this.openUntil - now) : null,
+      retryAfterMs: state === 'open' ? Math.max(0, this.openUntil - now) : 0,
+      window: {
+        calls,
+        failures: window?.failures ?? 0,
+        slowCalls: window?.slowCalls ?? 0,
+        failureRate: calls === 0 ? 0 : ((window?.failures ?? 0) * 100) / calls,
+        slowCallRate: calls === 0 ? 0 : ((window?.slowCalls ?? 0) * 100) / calls,
+      },
+      halfOpen: { probesInFlight: this.probes.length, successes: this.probeSuccesses },
+      totals: { ...this.counts },
+      lastTransition: this.last ?? null,
+    };
+  }
+
+  /** Leaves the registry and the store and cancels timers. Permits still out settle as no-ops. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.deadlines?.clear();
+    this.registry?.remove(this);
+    this.store.detach(this);
+  }
+}

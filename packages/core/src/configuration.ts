@@ -1,0 +1,144 @@
+// Parses public BreakerOptions once into a frozen, fully defaulted configuration.
+
+import { monotonicClock, type Clock } from './clock.js';
+import { defaultIsFailure } from './http/classify.js';
+import { consoleLogger, type Logger } from './logger.js';
+import type { BreakerOptions, CallOutcome } from './options.js';
+import { duration, integer, invalid, optionalFunction, optionalName, percent } from './validate.js';
+
+/** The parsed form of {@link BreakerOptions}: every default applied. */
+export interface BreakerConfig {
+  readonly name: string | undefined;
+  /** `undefined` when consecutive failures do not open the breaker. */
+  readonly failureThreshold: number | undefined;
+  readonly failureRateThreshold: number | undefined;
+  readonly slowCallDurationThreshold: number | undefined;
+  readonly slowCallRateThreshold: number | undefined;
+  readonly window:
+    | { readonly type: 'count'; readonly size: number }
+    | { readonly type: 'time'; readonly duration: number };
+  readonly minimumCalls: number;
+  readonly openDuration: number;
+  readonly maxOpenDuration: number;
+  readonly halfOpenMaxCalls: number;
+  readonly successThreshold: number;
+  readonly timeout: number | undefined;
+  readonly isFailure: (outcome: CallOutcome) => boolean;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+/** The option names {@link parseBreakerOptions} reads. */
+export const BREAKER_OPTION_NAMES: ReadonlySet<string> = new Set([
+  'name',
+  'failureThreshold',
+  'failureRateThreshold',
+  'slowCallDurationThreshold',
+  'slowCallRateThreshold',
+  'window',
+  'minimumCalls',
+  'openDuration',
+  'maxOpenDuration',
+  'halfOpenMaxCalls',
+  'successThreshold',
+  'timeout',
+  'isFailure',
+  'clock',
+  'registry',
+  'store',
+  'logger',
+]);
+
+function parseWindow(value: unknown): BreakerConfig['window'] {
+  if (value === undefined) return { type: 'count', size: 100 };
+  if (typeof value !== 'object' || value === null) {
+    invalid('window', value, '{ type: "count", size } or { type: "time", duration }');
+  }
+  const window = value as { type?: unknown; size?: unknown; duration?: unknown };
+  if (window.type === 'count')
+    return { type: 'count', size: integer('window.size', window.size, 100, 1, 1_000_000) };
+  if (window.type === 'time') {
+    return { type: 'time', duration: duration('window.duration', window.duration) ?? 60_000 };
+  }
+  return invalid('window.type', window.type, '"count" or "time"');
+}
+
+/**
+ * Validates `options` and applies every default. Throws a `TypeError` naming the first bad option.
+ * Options it does not know are left to the caller (adapters add their own).
+ */
+export function parseBreakerOptions(options: BreakerOptions = {}): BreakerConfig {
+  if (typeof options !== 'object' || options === null) invalid('options', options, 'an object');
+  const failureRateThreshold = percent('failureRateThreshold', options.failureRateThreshold);
+  const slowCallRateThreshold = percent('slowCallRateThreshold', options.slowCallRateThreshold);
+  const slowCallDurationThreshold = duration(
+    'slowCallDurationThreshold',
+    options.slowCallDurationThreshold,
+  );
+  if (slowCallRateThreshold !== undefined && slowCallDurationThreshold === undefined) {
+    invalid('slowCallDurationThreshold', undefined, 'set when slowCallRateThreshold is set');
+  }
+  const usesRates = failureRateThreshold !== undefined || slowCallRateThreshold !== undefined;
+  const failureThreshold =
+    options.failureThreshold === undefined && usesRates
+      ? undefined
+      : integer('failureThreshold', options.failureThreshold, 5, 1);
+  const openDuration = duration('openDuration', options.openDuration) ?? 30_000;
+  const maxOpenDuration = duration('maxOpenDuration', options.maxOpenDuration) ?? openDuration;
+  if (maxOpenDuration < openDuration) {
+    invalid('maxOpenDuration', maxOpenDuration, `≥ openDuration (${openDuration})`);
+  }
+  const clock = options.clock ?? monotonicClock;
+  if (typeof clock !== 'object' || clock === null || typeof clock.now !== 'function') {
+    invalid('clock', clock, 'an object with a now() method');
+  }
+  const logger = options.logger ?? consoleLogger;
+  if (
+    typeof logger !== 'object' ||
+    logger === null ||
+    typeof logger.warn !== 'function' ||
+    typeof logger.error !== 'function'
+  ) {
+    invalid('logger', logger, 'an object with warn() and error() methods');
+  }
+  if (
+    options.store !== undefined &&
+    (typeof options.store !== 'object' ||
+      options.store === null ||
+      typeof options.store.attach !== 'function')
+  ) {
+    invalid('store', options.store, 'a BreakerStore (an object with attach() and detach())');
+  }
+  if (
+    options.registry !== undefined &&
+    options.registry !== false &&
+    (typeof options.registry !== 'object' || options.registry === null)
+  ) {
+    invalid('registry', options.registry, 'a BreakerRegistry or false');
+  }
+  return Object.freeze({
+    name: optionalName('name', options.name),
+    failureThreshold,
+    failureRateThreshold,
+    slowCallDurationThreshold,
+    slowCallRateThreshold,
+    window: Object.freeze(parseWindow(options.window)),
+    minimumCalls: integer('minimumCalls', options.minimumCalls, 10, 1),
+    openDuration,
+    maxOpenDuration,
+    halfOpenMaxCalls: integer('halfOpenMaxCalls', options.halfOpenMaxCalls, 1, 1, 10_000),
+    successThreshold: integer('successThreshold', options.successThreshold, 1, 1, 10_000),
+    timeout: duration('timeout', options.timeout),
+    isFailure:
+      optionalFunction<BreakerConfig['isFailure']>('isFailure', options.isFailure) ??
+      defaultIsFailure,
+    clock,
+    logger,
+  });
+}
+
+/** A string that is equal for two configurations exactly when their data options agree. */
+export function configSignature(config: BreakerConfig): string {
+  const { name: _name, isFailure: _isFailure, clock: _clock, logger: _logger, ...data } = config;
+  return JSON.stringify(data);
+}

@@ -1,0 +1,67 @@
+// Timeouts for in-flight permits: one timer per breaker with calls in flight, O(1) per call.
+
+import type { Clock, TimerHandle } from './clock.js';
+import type { Permit } from './permit.js';
+
+/**
+ * Holds in-flight permits in admission order. With one timeout per breaker, admission order is
+ * deadline order, so only the head needs a timer.
+ */
+export class DeadlineQueue {
+  private head: Permit | undefined;
+  private tail: Permit | undefined;
+  private timer: TimerHandle | undefined;
+
+  constructor(
+    private readonly timeout: number,
+    private readonly clock: Clock,
+    private readonly expire: (permit: Permit) => void,
+  ) {}
+
+  /** Starts the clock on `permit`, admitted at `startedAt`. */
+  add(permit: Permit, startedAt: number): void {
+    permit.deadline = startedAt + this.timeout;
+    permit.prev = this.tail;
+    permit.next = undefined;
+    if (this.tail === undefined) this.head = permit;
+    else this.tail.next = permit;
+    this.tail = permit;
+    if (this.timer === undefined) this.arm(this.timeout);
+  }
+
+  /** Stops the clock on `permit` (it settled). */
+  remove(permit: Permit): void {
+    const { prev, next } = permit;
+    if (prev === undefined) {
+      if (this.head !== permit) return;
+      this.head = next;
+    } else {
+      prev.next = next;
+    }
+    if (next === undefined) this.tail = prev;
+    else next.prev = prev;
+    permit.prev = permit.next = undefined;
+  }
+
+  /** Cancels the timer and forgets every permit. */
+  clear(): void {
+    this.timer?.cancel();
+    this.timer = undefined;
+    this.head = this.tail = undefined;
+  }
+
+  private sweep(): void {
+    this.timer = undefined;
+    const now = this.clock.now();
+    while (this.head !== undefined && this.head.deadline <= now) {
+      const permit = this.head;
+      this.remove(permit);
+      this.expire(permit);
+    }
+    if (this.head !== undefined) this.arm(this.head.deadline - now);
+  }
+
+  private arm(delay: number): void {
+    this.timer = this.clock.setTimer(() => this.sweep(), delay);
+  }
+}

@@ -1,0 +1,75 @@
+// The payloads of the events every breaker emits.
+
+import type { CircuitState, TransitionReason } from './state.js';
+
+/** A breaker changed state. */
+export interface StateChangeEvent {
+  /** The breaker's name (for keyed breakers, `<name>:<key>`). */
+  readonly breaker: string;
+  /** The key of a keyed breaker, else `undefined`. */
+  readonly key: string | undefined;
+  readonly from: CircuitState;
+  readonly to: CircuitState;
+  readonly reason: TransitionReason;
+  /** The generation the breaker entered. */
+  readonly generation: number;
+  /** Wall-clock time of the transition (ms since the epoch). */
+  readonly at: number;
+  /** When the breaker entered `open`: wall-clock time at which it will admit a probe; else `undefined`. */
+  readonly reopenAt: number | undefined;
+}
+
+/** A request was rejected without reaching the protected code. */
+export interface RejectEvent {
+  readonly breaker: string;
+  readonly key: string | undefined;
+  readonly state: CircuitState;
+  /** Milliseconds until a probe will be admitted. */
+  readonly retryAfterMs: number;
+}
+
+/** A half-open breaker admitted a probe. */
+export interface ProbeEvent {
+  readonly breaker: string;
+  readonly key: string | undefined;
+  readonly generation: number;
+  /** Probes in flight, this one included. */
+  readonly inFlight: number;
+}
+
+/** How an admitted call ended. */
+export type CallResult = 'success' | 'failure' | 'timeout' | 'ignored';
+
+/** An admitted call settled. */
+export interface CallEvent {
+  readonly breaker: string;
+  readonly key: string | undefined;
+  readonly result: CallResult;
+  /** Duration from admission to settlement, in ms. */
+  readonly durationMs: number;
+  /** Whether the call was slower than `slowCallDurationThreshold`. */
+  readonly slow: boolean;
+  /** Whether the call was a half-open probe. */
+  readonly probe: boolean;
+  /** Whether the outcome still counted (it is dropped when the breaker changed generation meanwhile). */
+  readonly counted: boolean;
+}
+
+/** A cached response was served or stored (emitted by the response cache). */
+export interface CacheEvent {
+  readonly breaker: string;
+  readonly key: string | undefined;
+  /** What the cache did. */
+  readonly action: 'hit' | 'store' | 'miss' | 'skip';
+  /** Why, e.g. `circuit-open`, `stale-if-error`, `set-cookie`. */
+  readonly detail: string;
+}
+
+/** Every event a breaker emits, by name. */
+export interface BreakerEventMap {
+  stateChange: StateChangeEvent;
+  reject: RejectEvent;
+  probe: ProbeEvent;
+  call: CallEvent;
+  cache: CacheEvent;
+}

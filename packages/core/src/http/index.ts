@@ -1,0 +1,19 @@
+// @breakwater/core/http: what every adapter needs about HTTP.
+
+export { defaultIsFailure } from './classify.js';
+export {
+  EXPOSED_HEADERS,
+  RETRY_AFTER_HEADER,
+  STATE_HEADER,
+  STATE_HEADER_LOWER,
+  mergeExposeHeaders,
+  retryAfterSeconds,
+} from './headers.js';
+export {
+  PROBLEM_TYPE,
+  problemDetails,
+  rejectionResponse,
+  type CircuitOpenProblem,
+  type RejectionResponse,
+} from './problem.js';
+export { wireState, type WireState } from '../state.js';

@@ -1,0 +1,39 @@
+// @breakwater/core: the framework-free circuit-breaker engine.
+
+export { CircuitBreaker, type LastTransition, type RemoteState } from './circuit-breaker.js';
+export { ManualClock, monotonicClock, type Clock, type TimerHandle } from './clock.js';
+export { BREAKER_OPTION_NAMES, parseBreakerOptions, type BreakerConfig } from './configuration.js';
+export { DIAGNOSTICS_CHANNELS } from './diagnostics.js';
+export {
+  BrokenCircuitError,
+  CallTimeoutError,
+  isBrokenCircuitError,
+  isCallTimeoutError,
+  type BreakwaterErrorCode,
+} from './errors.js';
+export { EventSource, type Disposable, type Listener } from './event-source.js';
+export type {
+  BreakerEventMap,
+  CacheEvent,
+  CallEvent,
+  CallResult,
+  ProbeEvent,
+  RejectEvent,
+  StateChangeEvent,
+} from './events.js';
+export { KeyedBreakers } from './keyed-breakers.js';
+export { consoleLogger, warnOnce, type Logger } from './logger.js';
+export { obtainBreaker } from './obtain-breaker.js';
+export type { BreakerOptions, CallOutcome, WindowOptions } from './options.js';
+export { Permit, Rejection } from './permit.js';
+export { BreakerRegistry, defaultRegistry } from './registry.js';
+export type { BreakerSnapshot, RegistrySnapshot } from './snapshot.js';
+export {
+  wireState,
+  type CircuitState,
+  type TransitionReason,
+  type TripReason,
+  type WireState,
+} from './state.js';
+export { MemoryStore, memoryStore, type BreakerStore } from './store.js';
+export { invalid as invalidOption } from './validate.js';

@@ -1,0 +1,34 @@
+// Builds the trip policy (and its window) a configuration asks for.
+
+import type { BreakerConfig } from '../configuration.js';
+import { CountWindow } from '../window/count-window.js';
+import type { SlidingWindow } from '../window/sliding-window.js';
+import { TimeWindow } from '../window/time-window.js';
+import { AnyOf } from './any-of.js';
+import { ConsecutiveFailures } from './consecutive-failures.js';
+import { RateThreshold } from './rate-threshold.js';
+import type { TripPolicy } from './trip-policy.js';
+
+/** The policy for `config`, and the window its rates use (when any). */
+export function createTripPolicy(config: BreakerConfig): {
+  policy: TripPolicy;
+  window: SlidingWindow;
+} {
+  const policies: TripPolicy[] = [];
+  if (config.failureThreshold !== undefined)
+    policies.push(new ConsecutiveFailures(config.failureThreshold));
+  // The window is kept even without a rate threshold: snapshots and metrics report its rates.
+  const window: SlidingWindow =
+    config.window.type === 'count'
+      ? new CountWindow(config.window.size)
+      : new TimeWindow(config.window.duration);
+  policies.push(
+    new RateThreshold(
+      window,
+      config.minimumCalls,
+      config.failureRateThreshold,
+      config.slowCallRateThreshold,
+    ),
+  );
+  return { policy: policies.length === 1 ? policies[0]! : new AnyOf(policies), window };
+}

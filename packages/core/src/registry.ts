@@ -1,0 +1,121 @@
+// A set of breakers by name: shared breakers for same-named middleware, events from all, snapshots.
+
+import type { CircuitBreaker } from './circuit-breaker.js';
+import { EventSource, type Disposable, type Listener } from './event-source.js';
+import type {
+  BreakerEventMap,
+  CallEvent,
+  ProbeEvent,
+  RejectEvent,
+  StateChangeEvent,
+} from './events.js';
+import type { RegistrySnapshot } from './snapshot.js';
+
+/**
+ * Breakers by name. Every breaker joins the process-wide {@link defaultRegistry} unless its options
+ * name another registry or `false`. Listeners on a registry hear the events of all its breakers.
+ */
+export class BreakerRegistry {
+  private readonly breakers = new Map<string, CircuitBreaker>();
+  /** @internal */
+  readonly stateChangeEvents: EventSource<StateChangeEvent> = new EventSource<StateChangeEvent>();
+  /** @internal */
+  readonly rejectEvents: EventSource<RejectEvent> = new EventSource<RejectEvent>();
+  /** @internal */
+  readonly probeEvents: EventSource<ProbeEvent> = new EventSource<ProbeEvent>();
+  /** @internal */
+  readonly callEvents: EventSource<CallEvent> = new EventSource<CallEvent>(() => {
+    for (const breaker of this.breakers.values()) breaker.refreshTiming();
+  });
+  /** @internal */
+  sourceOf<K extends 'stateChange' | 'reject' | 'probe' | 'call'>(
+    type: K,
+  ): EventSource<BreakerEventMap[K]> {
+    const sources = this.sources as unknown as Record<K, EventSource<BreakerEventMap[K]>>;
+    return sources[type];
+  }
+  private readonly sources = {
+    stateChange: this.stateChangeEvents,
+    reject: this.rejectEvents,
+    probe: this.probeEvents,
+    call: this.callEvents,
+  };
+  private readonly addedEvents = new EventSource<CircuitBreaker>();
+  private readonly removedEvents = new EventSource<CircuitBreaker>();
+
+  /** @internal Called by the breaker's constructor. */
+  add(breaker: CircuitBreaker): void {
+    if (this.breakers.has(breaker.name)) {
+      throw new TypeError(
+        `Breakwater: a breaker named "${breaker.name}" already exists in this registry; ` +
+          'use registry.obtain(options) to share it, or choose another name',
+      );
+    }
+    this.breakers.set(breaker.name, breaker);
+    if (this.addedEvents.active) this.addedEvents.emit(breaker);
+  }
+
+  /** @internal Called by `breaker.close()`. */
+  remove(breaker: CircuitBreaker): void {
+    if (this.breakers.get(breaker.name) !== breaker) return;
+    this.breakers.delete(breaker.name);
+    if (this.removedEvents.active) this.removedEvents.emit(breaker);
+  }
+
+  /** The breaker named `name`, if any. */
+  get(name: string): CircuitBreaker | undefined {
+    return this.breakers.get(name);
+  }
+
+  /** How many breakers the registry holds. */
+  get size(): number {
+    return this.breakers.size;
+  }
+
+  /** Every breaker, in the order they joined. */
+  list(): CircuitBreaker[] {
+    return [...this.breakers.values()];
+  }
+
+  [Symbol.iterator](): IterableIterator<CircuitBreaker> {
+    return this.breakers.values();
+  }
+
+  /** A JSON-ready picture of every breaker. */
+  snapshot(): RegistrySnapshot {
+    return { at: Date.now(), breakers: this.list().map((breaker) => breaker.snapshot()) };
+  }
+
+  /** Hears every breaker's state changes. */
+  onStateChange(listener: Listener<StateChangeEvent>): Disposable {
+    return this.stateChangeEvents.subscribe(listener);
+  }
+
+  /** Hears every breaker's rejections. */
+  onReject(listener: Listener<RejectEvent>): Disposable {
+    return this.rejectEvents.subscribe(listener);
+  }
+
+  /** Hears every breaker's admitted probes. */
+  onProbe(listener: Listener<ProbeEvent>): Disposable {
+    return this.probeEvents.subscribe(listener);
+  }
+
+  /** Hears every breaker's settled calls (turns on call timing for all of them while subscribed). */
+  onCall(listener: Listener<CallEvent>): Disposable {
+    return this.callEvents.subscribe(listener);
+  }
+
+  /** Hears breakers joining. */
+  onAdd(listener: Listener<CircuitBreaker>): Disposable {
+    return this.addedEvents.subscribe(listener);
+  }
+
+  /** Hears breakers leaving (closed or evicted). */
+  onRemove(listener: Listener<CircuitBreaker>): Disposable {
+    return this.removedEvents.subscribe(listener);
+  }
+}
+
+/** The process-wide registry every breaker joins by default. */
+export const defaultRegistry: BreakerRegistry = new BreakerRegistry();

@@ -1,0 +1,44 @@
+// The JSON shape of a breaker's and a registry's snapshot, for health endpoints.
+
+import type { LastTransition } from './circuit-breaker.js';
+import type { CircuitState } from './state.js';
+
+/** One breaker, as health and readiness endpoints report it. */
+export interface BreakerSnapshot {
+  readonly name: string;
+  readonly key: string | null;
+  readonly state: CircuitState;
+  readonly generation: number;
+  /** Calls admitted and not yet settled. */
+  readonly inFlight: number;
+  /** When open: wall-clock ms at which a probe will be admitted; else `null`. */
+  readonly reopenAt: number | null;
+  /** When open: ms until then; else 0. */
+  readonly retryAfterMs: number;
+  /** The sliding window's current totals and rates (percent). */
+  readonly window: {
+    readonly calls: number;
+    readonly failures: number;
+    readonly slowCalls: number;
+    readonly failureRate: number;
+    readonly slowCallRate: number;
+  };
+  readonly halfOpen: { readonly probesInFlight: number; readonly successes: number };
+  /** Lifetime counts of settled and rejected calls. */
+  readonly totals: {
+    readonly success: number;
+    readonly failure: number;
+    readonly ignored: number;
+    readonly timeout: number;
+    readonly rejected: number;
+    readonly slow: number;
+  };
+  readonly lastTransition: LastTransition | null;
+}
+
+/** Every breaker of a registry. */
+export interface RegistrySnapshot {
+  /** Wall-clock time of the snapshot. */
+  readonly at: number;
+  readonly breakers: readonly BreakerSnapshot[];
+}

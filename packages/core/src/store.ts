@@ -1,0 +1,23 @@
+// The seam through which breaker state is shared across processes (the in-memory default shares nothing).
+
+import type { CircuitBreaker } from './circuit-breaker.js';
+
+/**
+ * Shares breaker state. A store is told about each breaker that uses it; it may watch the breaker's
+ * `onStateChange` events and call `breaker.applyRemoteState()` when another process changes state.
+ */
+export interface BreakerStore {
+  /** A breaker starts using this store. */
+  attach(breaker: CircuitBreaker): void;
+  /** A breaker stops using this store (closed or evicted). */
+  detach(breaker: CircuitBreaker): void;
+}
+
+/** The default store: state lives in this process only. */
+export class MemoryStore implements BreakerStore {
+  attach(_breaker: CircuitBreaker): void {}
+  detach(_breaker: CircuitBreaker): void {}
+}
+
+/** The one in-memory store every breaker uses unless given another. */
+export const memoryStore: MemoryStore = new MemoryStore();

@@ -1,0 +1,79 @@
+// Option checks that throw a TypeError/RangeError naming the option, the value and what is allowed.
+
+function show(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'bigint') return `${value}n`;
+  if (value === null || typeof value !== 'object') return String(value);
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
+
+/** Throws a TypeError for option `name`. */
+export function invalid(name: string, value: unknown, allowed: string): never {
+  throw new TypeError(`Breakwater: option "${name}" must be ${allowed}; received ${show(value)}`);
+}
+
+/** A whole number ≥ `min` (and ≤ `max`), or the default when `undefined`. */
+export function integer(
+  name: string,
+  value: unknown,
+  fallback: number,
+  min: number,
+  max: number = Number.MAX_SAFE_INTEGER,
+): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    invalid(
+      name,
+      value,
+      `an integer from ${min} to ${max === Number.MAX_SAFE_INTEGER ? 'Number.MAX_SAFE_INTEGER' : max}`,
+    );
+  }
+  return value;
+}
+
+/** A finite number of milliseconds > 0 (≤ 2^31-1, the most a Node timer takes), or `undefined`. */
+export function duration(name: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > 2_147_483_647) {
+    invalid(name, value, 'a number of milliseconds > 0 and ≤ 2147483647');
+  }
+  return value;
+}
+
+/** A percentage in (0, 100], or `undefined`. */
+export function percent(name: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !(value > 0 && value <= 100))
+    invalid(name, value, 'a percentage in (0, 100]');
+  return value;
+}
+
+/** A function, or `undefined`. */
+export function optionalFunction<F>(name: string, value: unknown): F | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'function') invalid(name, value, 'a function');
+  return value as F;
+}
+
+/** A non-empty string, or `undefined`. */
+export function optionalName(name: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.length === 0 || value.length > 512) {
+    invalid(name, value, 'a non-empty string of at most 512 characters');
+  }
+  return value;
+}
+
+/** Throws for keys of `options` that are not in `known` (catches typos such as `failureTreshold`). */
+export function rejectUnknown(options: object, known: ReadonlySet<string>, where: string): void {
+  for (const key of Object.keys(options)) {
+    if (!known.has(key)) {
+      throw new TypeError(`Breakwater: unknown option "${key}" in ${where}`);
+    }
+  }
+}

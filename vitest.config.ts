@@ -1,0 +1,29 @@
+// Test configuration: unit tests beside the sources, cross-package suites in test/, run against the sources.
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const src = (path: string): string => fileURLToPath(new URL(`./packages/${path}`, import.meta.url));
+
+export default defineConfig({
+  resolve: {
+    alias: [
+      { find: /^@breakwater\/core\/http$/, replacement: src('core/src/http/index.ts') },
+      {
+        find: /^@breakwater\/(core|express|koa|fastify|redis|prometheus|client)$/,
+        replacement: src('$1/src/index.ts'),
+      },
+    ],
+  },
+  test: {
+    include: [
+      'packages/*/src/**/*.test.ts',
+      'test/**/*.test.ts',
+      'examples/**/*.test.ts',
+      'bench/**/*.test.ts',
+    ],
+    exclude: ['**/node_modules/**', '**/dist/**'],
+    testTimeout: 20_000,
+    hookTimeout: 20_000,
+    typecheck: { enabled: false },
+  },
+});
