@@ -92,3 +92,256 @@ describe('CircuitBreaker', () => {
     expect(breaker.state).toBe('closed');
   });
 });
+
+describe('CircuitBreaker half-open safety', () => {
+  it('counts a probe that has not settled within openDuration as failed', () => {
+    const { breaker, clock } = setup({ failureThreshold: 1 });
+    fail(breaker, 1);
+    clock.advance(1000);
+    const hung = admit(breaker);
+    clock.advance(999);
+    expect(rejected(breaker).state).toBe('half-open');
+    clock.advance(1);
+    expect(breaker.state).toBe('open');
+    expect(breaker.snapshot().lastTransition?.reason).toBe('probe-timeout');
+    hung.success();
+    expect(breaker.state).toBe('open');
+  });
+
+  it('releases the probe slot of an ignored probe without counting it', () => {
+    const { breaker, clock } = setup({ failureThreshold: 1 });
+    fail(breaker, 1);
+    clock.advance(1000);
+    admit(breaker).ignore();
+    expect(breaker.state).toBe('half-open');
+    const next = admit(breaker);
+    expect(next.probe).toBe(true);
+    next.success();
+    expect(breaker.state).toBe('closed');
+  });
+
+  it('drops a success from an earlier generation: a slow call admitted while closed cannot close an open breaker', () => {
+    const { breaker, clock } = setup({ failureThreshold: 1 });
+    const slow = admit(breaker);
+    fail(breaker, 1);
+    clock.advance(1000);
+    const probe = admit(breaker);
+    slow.success();
+    expect(breaker.state).toBe('half-open');
+    probe.failure();
+    expect(breaker.state).toBe('open');
+  });
+
+  it('drops a failure from an earlier generation', () => {
+    const { breaker, clock } = setup({ failureThreshold: 2 });
+    const old = admit(breaker);
+    fail(breaker, 2);
+    clock.advance(1000);
+    admit(breaker).success();
+    expect(breaker.state).toBe('closed');
+    old.failure();
+    fail(breaker, 1);
+    expect(breaker.state).toBe('closed');
+  });
+
+  it('resets the backoff once the breaker closes again', () => {
+    const { breaker, clock } = setup({ failureThreshold: 1, maxOpenDuration: 8000 });
+    fail(breaker, 1);
+    clock.advance(1000);
+    admit(breaker).failure();
+    clock.advance(2000);
+    admit(breaker).success();
+    fail(breaker, 1);
+    expect(rejected(breaker).retryAfterMs).toBe(1000);
+  });
+
+  it('keeps in-flight counts exact across generations', () => {
+    const { breaker, clock } = setup({ failureThreshold: 1 });
+    const a = admit(breaker);
+    const b = admit(breaker);
+    expect(breaker.inFlight).toBe(2);
+    a.failure();
+    clock.advance(1000);
+    const probe = admit(breaker);
+    expect(breaker.inFlight).toBe(2);
+    b.ignore();
+    probe.success();
+    expect(breaker.inFlight).toBe(0);
+  });
+});
+
+describe('CircuitBreaker timeout', () => {
+  it('counts an unsettled call as a failure when its timeout expires', () => {
+    const { breaker, clock } = setup({ failureThreshold: 1, timeout: 100 });
+    const permit = admit(breaker);
+    clock.advance(99);
+    expect(breaker.state).toBe('closed');
+    clock.advance(1);
+    expect(breaker.state).toBe('open');
+    expect(permit.settled).toBe(true);
+    permit.success();
+    expect(breaker.snapshot().totals).toMatchObject({ timeout: 1, success: 0 });
+  });
+
+  it('times out each call on its own deadline with one timer at a time', () => {
+    const { breaker, clock } = setup({ failureThreshold: 3, timeout: 100 });
+    const first = admit(breaker);
+    clock.advance(50);
+    admit(breaker);
+    expect(clock.pendingTimers).toBe(1);
+    first.success();
+    clock.advance(60);
+    expect(breaker.snapshot().totals.timeout).toBe(0);
+    clock.advance(40);
+    expect(breaker.snapshot().totals.timeout).toBe(1);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('a call settled in time leaves no timeout behind', () => {
+    const { breaker, clock } = setup({ timeout: 100 });
+    admit(breaker).success();
+    clock.advance(1000);
+    expect(breaker.snapshot().totals).toMatchObject({ success: 1, timeout: 0 });
+  });
+
+  it('a hung probe times out through the timeout as well', () => {
+    const { breaker, clock } = setup({ failureThreshold: 1, timeout: 200 });
+    fail(breaker, 1);
+    clock.advance(1000);
+    admit(breaker);
+    clock.advance(200);
+    expect(breaker.state).toBe('open');
+    expect(breaker.snapshot().lastTransition?.reason).toBe('probe-timeout');
+  });
+});
+
+describe('CircuitBreaker administrative states', () => {
+  it('forceOpen rejects every call until reset', () => {
+    const { breaker, clock } = setup();
+    breaker.forceOpen();
+    clock.advance(1_000_000);
+    const rejection = rejected(breaker);
+    expect(rejection.state).toBe('forced-open');
+    expect(rejection.retryAfterMs).toBe(1000);
+    breaker.reset();
+    admit(breaker).success();
+    expect(breaker.state).toBe('closed');
+  });
+
+  it('disable admits everything and records nothing', () => {
+    const { breaker } = setup({ failureThreshold: 1 });
+    breaker.disable();
+    fail(breaker, 10);
+    expect(breaker.state).toBe('disabled');
+    expect(breaker.snapshot().totals.failure).toBe(0);
+    expect(breaker.inFlight).toBe(0);
+  });
+
+  it('forceClose closes an open breaker and forgets its failures', () => {
+    const { breaker } = setup({ failureThreshold: 2 });
+    fail(breaker, 2);
+    breaker.forceClose();
+    fail(breaker, 1);
+    expect(breaker.state).toBe('closed');
+  });
+});
+
+describe('CircuitBreaker classification', () => {
+  it('record() applies isFailure to the outcome', () => {
+    const { breaker } = setup({ failureThreshold: 1, isFailure: (o) => o.status === 429 });
+    expect(admit(breaker).record({ status: 500 })).toBe(false);
+    expect(breaker.state).toBe('closed');
+    expect(admit(breaker).record({ status: 429 })).toBe(true);
+    expect(breaker.state).toBe('open');
+  });
+
+  it('by default 5xx statuses and errors are failures, 4xx are not', () => {
+    const { breaker } = setup({ failureThreshold: 100 });
+    expect(admit(breaker).record({ status: 404 })).toBe(false);
+    expect(admit(breaker).record({ status: 503 })).toBe(true);
+    expect(admit(breaker).record({ error: new Error('x') })).toBe(true);
+    expect(admit(breaker).record({ status: 200 })).toBe(false);
+  });
+
+  it('an isFailure that throws counts the call as failed and is logged', () => {
+    const errors: string[] = [];
+    const { breaker } = setup({
+      failureThreshold: 1,
+      isFailure: () => {
+        throw new Error('boom');
+      },
+      logger: { warn: () => {}, error: (m) => errors.push(m) },
+    });
+    expect(admit(breaker).record({ status: 200 })).toBe(true);
+    expect(breaker.state).toBe('open');
+    expect(errors[0]).toMatch(/isFailure threw/);
+  });
+});
+
+describe('CircuitBreaker rates', () => {
+  it('opens on the failure rate once minimumCalls are in the window', () => {
+    const { breaker } = setup({
+      failureRateThreshold: 50,
+      minimumCalls: 4,
+      window: { type: 'count', size: 10 },
+    });
+    admit(breaker).failure();
+    admit(breaker).failure();
+    admit(breaker).failure();
+    expect(breaker.state).toBe('closed');
+    admit(breaker).success();
+    expect(breaker.state).toBe('open');
+    expect(breaker.snapshot().lastTransition?.reason).toBe('failure-rate');
+  });
+
+  it('with only a rate threshold set, consecutive failures do not trip', () => {
+    const { breaker } = setup({ failureRateThreshold: 100, minimumCalls: 50 });
+    fail(breaker, 20);
+    expect(breaker.state).toBe('closed');
+  });
+
+  it('opens on the slow-call rate', () => {
+    const { breaker, clock } = setup({
+      slowCallDurationThreshold: 100,
+      slowCallRateThreshold: 50,
+      minimumCalls: 2,
+    });
+    const a = admit(breaker);
+    clock.advance(150);
+    a.success();
+    expect(breaker.state).toBe('closed');
+    const b = admit(breaker);
+    clock.advance(101);
+    b.success();
+    expect(breaker.state).toBe('open');
+    expect(breaker.snapshot().lastTransition?.reason).toBe('slow-call-rate');
+  });
+
+  it('a call exactly at the slow threshold is not slow', () => {
+    const { breaker, clock } = setup({
+      slowCallDurationThreshold: 100,
+      slowCallRateThreshold: 100,
+      minimumCalls: 1,
+    });
+    const a = admit(breaker);
+    clock.advance(100);
+    a.success();
+    expect(breaker.state).toBe('closed');
+  });
+
+  it('failures slide out of a time window', () => {
+    const { breaker, clock } = setup({
+      failureRateThreshold: 50,
+      minimumCalls: 4,
+      window: { type: 'time', duration: 1000 },
+    });
+    fail(breaker, 3);
+    clock.advance(1000);
+    admit(breaker).success();
+    admit(breaker).success();
+    admit(breaker).success();
+    admit(breaker).failure();
+    expect(breaker.state).toBe('closed');
+    expect(breaker.snapshot().window).toMatchObject({ calls: 4, failures: 1 });
+  });
+});
