@@ -160,7 +160,7 @@ export class CircuitBreaker implements PermitOwner {
   tryAcquire(): Permit | Rejection {
     if (this.current === 'closed') {
       this.inFlightCalls++;
-      if (!this.timed) return new Permit(this, this.gen, 0, false);
+      if (!this.timed) return new Permit(this, this.gen, -1, false);
       const now = this.config.clock.now();
       const permit = new Permit(this, this.gen, now, false);
       this.deadlines?.add(permit, now);
@@ -183,6 +183,8 @@ export class CircuitBreaker implements PermitOwner {
         soonest = Math.min(soonest, probe.startedAt + this.config.openDuration - now);
       return this.reject(Math.max(0, Math.min(1000, soonest)));
     }
+    const hold = this.store.probeHoldMs?.(this) ?? 0; // a shared store may hold probes fleet-wide
+    if (hold > 0) return this.reject(hold);
     this.inFlightCalls++;
     const permit = new Permit(this, this.gen, now, true);
     this.probes.push(permit);
@@ -259,7 +261,7 @@ export class CircuitBreaker implements PermitOwner {
     let durationMs = 0;
     if (this.timed || permit.probe) {
       now = this.config.clock.now();
-      durationMs = now - permit.startedAt;
+      if (permit.startedAt >= 0) durationMs = now - permit.startedAt; // -1: admitted untimed
     }
     const threshold = this.config.slowCallDurationThreshold;
     const slow =

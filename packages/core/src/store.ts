@@ -11,6 +11,12 @@ export interface BreakerStore {
   attach(breaker: CircuitBreaker): void;
   /** A breaker stops using this store (closed or evicted). */
   detach(breaker: CircuitBreaker): void;
+  /**
+   * Optional, for fleet-wide probe coordination: asked (synchronously) before a half-open breaker
+   * admits a probe. Returns how many ms to hold the probe back (the request is rejected with that
+   * retry time), or 0 to admit it.
+   */
+  probeHoldMs?(breaker: CircuitBreaker): number;
 }
 
 /** The default store: state lives in this process only. */
