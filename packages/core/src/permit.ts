@@ -28,7 +28,7 @@ export class Permit {
   readonly probe: boolean;
   /** The breaker generation the permit was issued in; outcomes from older generations are dropped. */
   readonly generation: number;
-  /** Clock reading at admission (0 when the breaker does not time calls). */
+  /** Clock reading at admission (-1 when the breaker did not time the call). */
   readonly startedAt: number;
   /** Whether the permit has been settled (or timed out). */
   settled = false;
