@@ -41,6 +41,11 @@ export default tseslint.config(
     },
   },
   {
+    files: ['**/*.cjs', '**/*.cts'],
+    languageOptions: { globals: { require: 'readonly', module: 'writable', __dirname: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['**/*.test.ts', 'test/**', 'bench/**', 'examples/**', 'scripts/**'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },
