@@ -119,6 +119,7 @@ export class CircuitBreaker implements PermitOwner {
     this.timed = this.alwaysTimed;
     this.registry = options.registry === false ? undefined : (options.registry ?? defaultRegistry);
     this.registry?.add(this);
+    this.updateTiming(); // a registry-wide call listener may already be listening
     this.store = options.store ?? memoryStore;
     this.store.attach(this);
   }

@@ -221,6 +221,20 @@ describe('registry events', () => {
     expect(durations).toEqual([42]);
   });
 
+  it('a breaker created after a registry call listener subscribed times its calls too', () => {
+    const clock = new ManualClock(0);
+    const registry = new BreakerRegistry();
+    const durations: number[] = [];
+    const sub = registry.onCall((e) => durations.push(e.durationMs));
+    const late = new CircuitBreaker({ name: 'late', registry, clock });
+    const permit = admit(late);
+    clock.advance(17);
+    permit.success();
+    sub.dispose();
+    late.close();
+    expect(durations).toEqual([17]);
+  });
+
   it('a call admitted before anyone listened is not given a bogus duration', () => {
     const { clock, breaker } = setup();
     const permit = admit(breaker); // untimed: nobody listens yet
