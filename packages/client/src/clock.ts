@@ -1,0 +1,29 @@
+// The client's time source: wall-clock milliseconds and cancellable timers, injectable for exact tests.
+
+/** A scheduled callback that can be cancelled. */
+export interface TimerHandle {
+  cancel(): void;
+}
+
+/**
+ * Where the client reads the time and schedules its retry waits. `now()` is in epoch milliseconds
+ * (HTTP-dates are compared against it when a response has no usable `Date` header). Structurally
+ * compatible with `@breakwater/core`'s `ManualClock`, so tests can move time by hand.
+ */
+export interface ClientClock {
+  /** Milliseconds since the Unix epoch. */
+  now(): number;
+  /** Runs `callback` once, `ms` from now. */
+  setTimer(callback: () => void, ms: number): TimerHandle;
+}
+
+/** The default clock: `Date.now()` and `setTimeout` timers that never keep the process alive. */
+export const systemClock: ClientClock = {
+  now: () => Date.now(),
+  setTimer(callback, ms) {
+    const timer = setTimeout(callback, Math.max(0, Math.ceil(ms)));
+    // Browsers and some runtimes return a number without unref().
+    (timer as { unref?: () => void }).unref?.();
+    return { cancel: () => clearTimeout(timer) };
+  },
+};
