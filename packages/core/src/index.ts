@@ -37,3 +37,14 @@ export {
 } from './state.js';
 export { MemoryStore, memoryStore, type BreakerStore } from './store.js';
 export { invalid as invalidOption } from './validate.js';
+export {
+  HEALTH_HEADERS,
+  healthResponse,
+  healthSnapshot,
+  readiness,
+  type HealthResponse,
+  type HealthSnapshot,
+  type ReadinessBody,
+  type ReadinessOptions,
+  type UnavailableBreaker,
+} from './health/index.js';
