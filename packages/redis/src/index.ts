@@ -1,1 +1,12 @@
-export const x: number = 1;
+// @breakwater/redis: stores that share breaker state (and cached responses) across replicas through Redis.
+
+export { LuaScript, RedisTimeoutError } from './lua-script.js';
+export {
+  parseRedisStoreOptions,
+  type RedisStoreConfig,
+  type RedisStoreOptions,
+} from './options.js';
+export { parseRecord, type StateRecord } from './record.js';
+export type { RedisArg, RedisClientLike, RedisSubscriberLike } from './redis-client.js';
+export { RedisStore } from './redis-store.js';
+export type { RedisStoreStats } from './store-stats.js';

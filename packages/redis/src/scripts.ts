@@ -1,0 +1,112 @@
+// The Lua scripts: every multi-step Redis update the stores make is one of these, atomic on the server.
+
+import { LuaScript } from './lua-script.js';
+
+/**
+ * Writes a breaker's state transition, merging it with the fleet's record.
+ *
+ * KEYS[1] the state key. ARGV: channel, name, state (`open`|`closed`), reopenAt (wall ms, 0 for
+ * closed), origin, ttl ms kept after the reopen time, force (`1` for an operator reset), now (the
+ * caller's wall ms).
+ *
+ * Rules: an `open` wins over an `open` only with a later reopen time (the latest reopen wins); an
+ * `open` already past its reopen time is stale and not written; a `closed` is accepted when the
+ * fleet is closed already (no-op), when the fleet's open has reached its reopen time (it was in
+ * half-open, where a probe may close it), or when forced. A record that cannot be parsed (garbage in
+ * the key, or a key of another type) counts as absent and is overwritten. An accepted record gets a
+ * version (server time in ms, strictly greater than the one it replaces), is stored with a TTL and
+ * published. Returns `{ accepted (1|0), record JSON or false }`: the fleet's record after the call.
+ */
+export const SET_STATE: LuaScript = new LuaScript(`
+local cur = nil
+local raw = redis.pcall('GET', KEYS[1])
+if type(raw) == 'string' then
+  local ok, v = pcall(cjson.decode, raw)
+  if ok and type(v) == 'table' and (v.s == 'open' or v.s == 'closed')
+    and type(v.r) == 'number' and type(v.v) == 'number' and type(v.n) == 'string'
+    and type(v.o) == 'string' then
+    cur = v
+  end
+end
+if cur == nil then raw = false end
+local state = ARGV[3]
+local reopenAt = tonumber(ARGV[4])
+local ttl = tonumber(ARGV[6])
+local now = tonumber(ARGV[8])
+if state == 'open' then
+  if reopenAt <= now then return {0, raw} end
+  if cur and cur.s == 'open' and cur.r >= reopenAt then return {0, raw} end
+elseif ARGV[7] ~= '1' and cur then
+  if cur.s == 'closed' then return {0, raw} end
+  if cur.r > now then return {0, raw} end
+end
+local t = redis.call('TIME')
+local ver = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+if cur and cur.v >= ver then ver = cur.v + 1 end
+local msg = cjson.encode({n = ARGV[2], s = state, r = reopenAt, v = ver, o = ARGV[5]})
+if state == 'open' then ttl = ttl + (reopenAt - now) end
+redis.call('SET', KEYS[1], msg, 'PX', math.max(1, math.floor(ttl)))
+redis.call('PUBLISH', ARGV[1], msg)
+return {1, msg}
+`);
+
+/**
+ * Takes the probe lease of one open round: `SET NX PX`, and when it is taken already, tells who
+ * holds it and for how long. KEYS[1] the lease key. ARGV: owner, ttl ms.
+ * Returns `{ held (1|0), remaining ms }`.
+ */
+export const TAKE_LEASE: LuaScript = new LuaScript(`
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  return {1, tonumber(ARGV[2])}
+end
+local holder = redis.pcall('GET', KEYS[1])
+local ttl = redis.call('PTTL', KEYS[1])
+if holder == ARGV[1] then return {1, ttl} end
+return {0, ttl}
+`);
+
+/**
+ * Adds each breaker's new counts to its current time bucket and sums its recent buckets.
+ * KEYS: for each breaker, its bucket keys, current bucket first. ARGV[1] breaker count, then for
+ * each breaker: key count, `1` when the current bucket is read too (else only added to), calls,
+ * failures, slow calls, bucket ttl ms.
+ * Returns a flat list: calls, failures, slow calls for each breaker. Unreadable buckets count as 0.
+ */
+export const ADD_COUNTS: LuaScript = new LuaScript(`
+local out = {}
+local k = 1
+local a = 2
+for b = 1, tonumber(ARGV[1]) do
+  local n = tonumber(ARGV[a])
+  local first = k
+  if ARGV[a + 1] ~= '1' then first = k + 1 end
+  local dc, df, ds, ttl = tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3]), tonumber(ARGV[a + 4]), ARGV[a + 5]
+  a = a + 6
+  if dc > 0 or df > 0 or ds > 0 then
+    local failed = false
+    for _, field in ipairs({{'c', dc}, {'f', df}, {'s', ds}}) do
+      local r = redis.pcall('HINCRBY', KEYS[k], field[1], field[2])
+      if type(r) == 'table' and r.err then failed = true end
+    end
+    if failed then
+      redis.call('DEL', KEYS[k])
+      redis.call('HSET', KEYS[k], 'c', dc, 'f', df, 's', ds)
+    end
+    redis.call('PEXPIRE', KEYS[k], ttl)
+  end
+  local c, f, s = 0, 0, 0
+  for i = first, k + n - 1 do
+    local v = redis.pcall('HMGET', KEYS[i], 'c', 'f', 's')
+    if type(v) == 'table' and not v.err then
+      c = c + (tonumber(v[1]) or 0)
+      f = f + (tonumber(v[2]) or 0)
+      s = s + (tonumber(v[3]) or 0)
+    end
+  end
+  out[#out + 1] = c
+  out[#out + 1] = f
+  out[#out + 1] = s
+  k = k + n
+end
+return out
+`);
