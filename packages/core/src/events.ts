@@ -59,9 +59,9 @@ export interface CallEvent {
 export interface CacheEvent {
   readonly breaker: string;
   readonly key: string | undefined;
-  /** What the cache did. */
-  readonly action: 'hit' | 'store' | 'miss' | 'skip';
-  /** Why, e.g. `circuit-open`, `stale-if-error`, `set-cookie`. */
+  /** What the cache did (`invalidate`: a successful unsafe request removed a stored resource). */
+  readonly action: 'hit' | 'store' | 'miss' | 'skip' | 'invalidate';
+  /** Why, e.g. `circuit-open`, `stale-if-error`, `set-cookie`; for `invalidate`, the method. */
   readonly detail: string;
 }
 

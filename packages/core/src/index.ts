@@ -1,5 +1,27 @@
 // @breakwater/core: the framework-free circuit-breaker engine.
 
+export {
+  CACHE_OPTION_NAMES,
+  DEFAULT_CACHE_STATUSES,
+  MemoryCacheStore,
+  ResponseCache,
+  ResponseCapture,
+  createResponseCache,
+  isPromiseLike,
+  parseCacheOptions,
+  type CacheConfig,
+  type CacheHitDetail,
+  type CacheOptions,
+  type CacheRecord,
+  type CacheRequest,
+  type CacheSource,
+  type CacheStore,
+  type CacheTicket,
+  type CachedReply,
+  type MaybePromise,
+  type MemoryCacheStoreOptions,
+  type StoredResponse,
+} from './cache/index.js';
 export { CircuitBreaker, type LastTransition, type RemoteState } from './circuit-breaker.js';
 export { ManualClock, monotonicClock, type Clock, type TimerHandle } from './clock.js';
 export { BREAKER_OPTION_NAMES, parseBreakerOptions, type BreakerConfig } from './configuration.js';
