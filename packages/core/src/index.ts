@@ -60,6 +60,21 @@ export {
 export { MemoryStore, memoryStore, type BreakerStore } from './store.js';
 export { invalid as invalidOption } from './validate.js';
 export {
+  Guard,
+  GuardRejection,
+  GuardedCall,
+  GUARD_OPTION_NAMES,
+  isShortCircuit,
+  markShortCircuit,
+  parseGuardOptions,
+  routeBreakerName,
+  type GuardConfig,
+  type GuardOptions,
+  type GuardReply,
+  type GuardResponseHooks,
+  type ShortCircuitIo,
+} from './guard/index.js';
+export {
   HEALTH_HEADERS,
   healthResponse,
   healthSnapshot,

@@ -1,1 +1,7 @@
-export const x: number = 1;
+// @breakwater/express: circuit-breaker middleware for Express 4 and 5, thin glue over @breakwater/core.
+
+export {
+  circuitBreaker,
+  type ExpressCircuitBreakerOptions,
+  type ExpressOnReject,
+} from './middleware.js';

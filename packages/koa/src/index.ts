@@ -1,1 +1,3 @@
-export const x: number = 1;
+// @breakwater/koa: circuit-breaker middleware for Koa 2 and 3, thin glue over @breakwater/core.
+
+export { circuitBreaker, type KoaCircuitBreakerOptions, type KoaOnReject } from './middleware.js';

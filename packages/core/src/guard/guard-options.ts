@@ -1,0 +1,122 @@
+// The options every adapter takes (breaker options plus key, skip, onReject, maxBreakers, cache), parsed once.
+
+import { BREAKER_OPTION_NAMES, parseBreakerOptions } from '../configuration.js';
+import { defaultIsFailure } from '../http/classify.js';
+import { consoleLogger, warnOnce, type Logger } from '../logger.js';
+import type { BreakerOptions, CallOutcome } from '../options.js';
+import { integer, invalid, optionalFunction, rejectUnknown } from '../validate.js';
+
+/**
+ * Options of an adapter's middleware: every {@link BreakerOptions} field, plus the request hooks.
+ * `Req` is what the framework hands the hooks (Express `req`, Koa `ctx`, Fastify `request`);
+ * `OnReject` is the framework's custom short-circuit handler.
+ */
+export interface GuardOptions<
+  Req,
+  OnReject = (...args: never[]) => unknown,
+> extends BreakerOptions {
+  /**
+   * One breaker per returned key, named `<name>:<key>`. A key function that throws or returns
+   * something other than a non-empty string is reported once and that request passes unguarded.
+   * @defaultValue none (one breaker)
+   */
+  key?: (request: Req) => string;
+  /** Keyed breakers kept at once; idle closed ones are evicted first. @defaultValue 1000 */
+  maxBreakers?: number;
+  /**
+   * Requests for which this returns `true` are neither gated nor recorded. A skip function that
+   * throws is reported once and the request is guarded (protection stays on).
+   * @defaultValue none
+   */
+  skip?: (request: Req) => boolean;
+  /**
+   * A custom short-circuit response, called instead of writing the built-in 503. If it throws,
+   * rejects, or has not started a response when it returns, the built-in 503 is sent.
+   * @defaultValue the built-in 503 problem+json response
+   */
+  onReject?: OnReject;
+  /** The response cache (fallback while open): `true` or cache options. Accepted, not yet used. @defaultValue off */
+  cache?: unknown;
+}
+
+/** The parsed form of {@link GuardOptions}. */
+export interface GuardConfig<Req> {
+  /** The breaker options to build breakers from (validated; `isFailure` wrapped so that it cannot throw). */
+  readonly breaker: Readonly<BreakerOptions>;
+  readonly name: string | undefined;
+  readonly key: ((request: Req) => string) | undefined;
+  readonly maxBreakers: number;
+  readonly skip: ((request: Req) => boolean) | undefined;
+  readonly onReject: ((...args: never[]) => unknown) | undefined;
+  readonly cache: unknown;
+  readonly logger: Logger;
+}
+
+/** The option names adapters accept on top of the breaker options. */
+export const GUARD_OPTION_NAMES: ReadonlySet<string> = new Set([
+  ...BREAKER_OPTION_NAMES,
+  'key',
+  'maxBreakers',
+  'skip',
+  'onReject',
+  'cache',
+]);
+
+/**
+ * Validates adapter options once, at construction: unknown names and bad values throw a
+ * `TypeError` naming the option. A user `isFailure` that throws is reported once and the
+ * default classification (5xx or an error) is used for that call.
+ */
+export function parseGuardOptions<Req>(
+  options: GuardOptions<Req, unknown> = {},
+  where = 'circuitBreaker() options',
+): GuardConfig<Req> {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    invalid('options', options, 'an object');
+  }
+  rejectUnknown(options, GUARD_OPTION_NAMES, where);
+  const parsed = parseBreakerOptions(options);
+  const logger = options.logger ?? consoleLogger;
+  const userIsFailure = optionalFunction<(outcome: CallOutcome) => boolean>(
+    'isFailure',
+    options.isFailure,
+  );
+  const {
+    key: _key,
+    maxBreakers: _maxBreakers,
+    skip: _skip,
+    onReject: _onReject,
+    cache: _cache,
+    ...breakerOptions
+  } = options;
+  const breaker: BreakerOptions = { ...breakerOptions };
+  if (userIsFailure !== undefined) {
+    breaker.isFailure = (outcome) => {
+      try {
+        return userIsFailure(outcome) === true;
+      } catch (error) {
+        warnOnce(
+          logger,
+          'ERR_BREAKWATER_IS_FAILURE_THREW',
+          `isFailure threw (${String(error)}); the default classification (5xx or error) is used instead`,
+        );
+        return defaultIsFailure(outcome);
+      }
+    };
+  }
+  if (options.cache !== undefined && options.cache !== false && options.cache !== true) {
+    if (typeof options.cache !== 'object' || options.cache === null) {
+      invalid('cache', options.cache, 'true, false or cache options');
+    }
+  }
+  return Object.freeze({
+    breaker: Object.freeze(breaker),
+    name: parsed.name,
+    key: optionalFunction<(request: Req) => string>('key', options.key),
+    maxBreakers: integer('maxBreakers', options.maxBreakers, 1000, 1),
+    skip: optionalFunction<(request: Req) => boolean>('skip', options.skip),
+    onReject: optionalFunction<(...args: never[]) => unknown>('onReject', options.onReject),
+    cache: options.cache,
+    logger,
+  });
+}

@@ -1,0 +1,18 @@
+// The shared half of every adapter: option parsing, breaker resolution, admission, response hooks.
+
+export {
+  Guard,
+  GuardRejection,
+  type GuardReply,
+  type GuardResponseHooks,
+  type ShortCircuitIo,
+} from './guard.js';
+export {
+  GUARD_OPTION_NAMES,
+  parseGuardOptions,
+  type GuardConfig,
+  type GuardOptions,
+} from './guard-options.js';
+export { GuardedCall } from './guarded-call.js';
+export { isShortCircuit, markShortCircuit } from './short-circuit.js';
+export { routeBreakerName } from './route-name.js';

@@ -1,0 +1,122 @@
+// The Fastify plugin: one guard per route, built in onRoute; short-circuits from onRequest.
+
+import {
+  Guard,
+  parseGuardOptions,
+  routeBreakerName,
+  type GuardedCall,
+  type GuardOptions,
+  type Rejection,
+} from '@breakwater/core';
+import type {
+  FastifyPluginCallback,
+  FastifyReply,
+  FastifyRequest,
+  onErrorHookHandler,
+  onRequestHookHandler,
+  RouteOptions,
+} from 'fastify';
+import fp from 'fastify-plugin';
+
+/** A custom short-circuit response: send it with `reply` (the state headers are already set). */
+export type FastifyOnReject = (
+  request: FastifyRequest,
+  reply: FastifyReply,
+  rejection: Rejection,
+) => void | Promise<void>;
+
+/** Options of the plugin and of a route's `config.circuitBreaker` (which override the plugin's). */
+export type FastifyCircuitBreakerOptions = GuardOptions<FastifyRequest, FastifyOnReject>;
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** This route's circuit-breaker options (merged over the plugin's), or `false` to leave it unguarded. */
+    circuitBreaker?: FastifyCircuitBreakerOptions | false;
+  }
+}
+
+const CALL: unique symbol = Symbol('breakwater.call');
+type WithCall = { [CALL]?: GuardedCall };
+
+/** Options Fastify itself may pass to a plugin, not ours to validate. */
+const REGISTER_OPTIONS = new Set(['prefix', 'logLevel', 'logSerializers']);
+
+function withoutRegisterOptions(options: object): FastifyCircuitBreakerOptions {
+  const own: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(options)) {
+    if (!REGISTER_OPTIONS.has(name)) own[name] = value;
+  }
+  return own as FastifyCircuitBreakerOptions;
+}
+
+function guardHook(
+  guard: Guard<FastifyRequest>,
+  onReject: FastifyOnReject | undefined,
+): onRequestHookHandler {
+  return function circuitBreakerOnRequest(request, reply, done) {
+    const decision = guard.admit(request);
+    if (decision === undefined) return done();
+    if (decision.admitted) {
+      decision.attach(request.raw, reply.raw);
+      (request as WithCall)[CALL] = decision;
+      return done();
+    }
+    const rejection = decision.rejection;
+    guard
+      .shortCircuit(decision, {
+        req: request.raw,
+        res: reply.raw,
+        onReject: onReject && (() => onReject(request, reply, rejection)),
+        responded: () => reply.sent,
+        write: (r) => void reply.code(r.status).headers(r.headers).send(r.body),
+      })
+      .catch((error: unknown) => reply.send(error));
+  };
+}
+
+const recordError: onErrorHookHandler = function circuitBreakerOnError(
+  request,
+  _reply,
+  error,
+  done,
+) {
+  (request as WithCall)[CALL]?.fail(error);
+  done();
+};
+
+function asArray<T>(value: T | T[] | undefined): T[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+const plugin: FastifyPluginCallback<FastifyCircuitBreakerOptions> = (fastify, rawOptions, done) => {
+  const options = withoutRegisterOptions(rawOptions);
+  parseGuardOptions(options, '@breakwater/fastify options'); // bad options fail at registration
+  fastify.addHook('onRoute', (route: RouteOptions) => {
+    const own = route.config?.circuitBreaker;
+    if (own === false) return;
+    const merged = own === undefined ? options : { ...options, ...own };
+    const method = Array.isArray(route.method) ? route.method.join(',') : route.method;
+    const name = routeBreakerName(method, route.url);
+    const guard = new Guard(
+      parseGuardOptions<FastifyRequest>(merged, `config.circuitBreaker of ${name}`),
+      name,
+    );
+    route.onRequest = [guardHook(guard, merged.onReject), ...asArray(route.onRequest)];
+    route.onError = [recordError, ...asArray(route.onError)];
+  });
+  done();
+};
+
+/**
+ * Registered once, guards every route with its own breaker named by method and route pattern
+ * (`GET /users/:id`); a route's `config.circuitBreaker` overrides the options, `false` opts out.
+ *
+ * @example
+ * await app.register(fastifyCircuitBreaker, { failureThreshold: 5 });
+ * app.get('/health', { config: { circuitBreaker: false } }, () => 'ok');
+ */
+export const fastifyCircuitBreaker: FastifyPluginCallback<FastifyCircuitBreakerOptions> = fp(
+  plugin,
+  { fastify: '5.x', name: '@breakwater/fastify' },
+);

@@ -1,0 +1,65 @@
+// The Koa middleware: resolves the route name, admits the request, records thrown errors, short-circuits.
+
+import {
+  Guard,
+  parseGuardOptions,
+  routeBreakerName,
+  type GuardOptions,
+  type GuardReply,
+  type Rejection,
+} from '@breakwater/core';
+import type { Context, Middleware, Next } from 'koa';
+
+/** A custom short-circuit response: set `ctx.status` and `ctx.body` (the state headers are already set). */
+export type KoaOnReject = (ctx: Context, rejection: Rejection) => void | Promise<void>;
+
+/** Options of {@link circuitBreaker}: the breaker options plus `key`, `skip`, `onReject` on Koa's `ctx`. */
+export type KoaCircuitBreakerOptions = GuardOptions<Context, KoaOnReject>;
+
+/** `GET /users/:id` when mounted on a @koa/router route (its matched route pattern), else `undefined`. */
+function routeName(ctx: Context): string | undefined {
+  const route = (ctx as { _matchedRoute?: unknown; routerPath?: unknown })._matchedRoute;
+  const path = typeof route === 'string' ? route : (ctx as { routerPath?: unknown }).routerPath;
+  return typeof path === 'string' ? routeBreakerName(ctx.method, path) : undefined;
+}
+
+function writeReply(ctx: Context, reply: GuardReply): void {
+  ctx.status = reply.status;
+  ctx.set(reply.headers as Record<string, string>);
+  ctx.body = typeof reply.body === 'string' ? reply.body : Buffer.from(reply.body);
+}
+
+/**
+ * Koa middleware guarding what comes after it: `app.use()` (one breaker) or a @koa/router route
+ * (the breaker is named after the route, e.g. `GET /users/:id`). Records 5xx responses and thrown
+ * errors (which it rethrows); a client that disconnects before the response finished is ignored.
+ *
+ * @example
+ * router.get('/users/:id', circuitBreaker({ failureThreshold: 3 }), getUser);
+ */
+export function circuitBreaker(options: KoaCircuitBreakerOptions = {}): Middleware {
+  const guard = new Guard(parseGuardOptions<Context>(options));
+  const onReject = options.onReject;
+  return async function circuitBreakerMiddleware(ctx: Context, next: Next): Promise<void> {
+    const decision = guard.admit(ctx, routeName(ctx));
+    if (decision === undefined) return next();
+    if (decision.admitted) {
+      decision.attach(ctx.req, ctx.res);
+      try {
+        await next();
+      } catch (error) {
+        decision.fail(error);
+        throw error;
+      }
+      return;
+    }
+    const rejection = decision.rejection;
+    await guard.shortCircuit(decision, {
+      req: ctx.req,
+      res: ctx.res,
+      onReject: onReject && (() => onReject(ctx, rejection)),
+      responded: () => ctx.body != null || ctx.res.headersSent,
+      write: (reply) => writeReply(ctx, reply),
+    });
+  };
+}

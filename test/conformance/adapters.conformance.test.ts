@@ -1,0 +1,510 @@
+// The adapter conformance suite: written once, run over real HTTP against every framework fixture.
+
+import { Readable } from 'node:stream';
+import { BreakerRegistry, ManualClock, type CircuitBreaker } from '@breakwater/core';
+import { afterEach, beforeEach, describe, expect, it, vi, type Mock } from 'vitest';
+import {
+  fixtures,
+  type AppSpec,
+  type GuardSpec,
+  type Handler,
+  type RunningApp,
+} from './fixtures/index.js';
+import { send, start } from './http-client.js';
+import { gate, until } from './sync.js';
+
+const OPEN_MS = 10_000;
+const ok: Handler = () => ({ status: 200, body: 'ok' });
+const fail: Handler = () => ({ status: 500, body: 'boom' });
+
+describe.each(fixtures)('$name', (fixture) => {
+  let app: RunningApp | undefined;
+  let clock: ManualClock;
+  let registry: BreakerRegistry;
+  let logger: { warn: Mock<(message: string) => void>; error: Mock<(message: string) => void> };
+  /** What the routes built by `serveOne` do; tests swap it. */
+  let behave: Handler;
+  let hits: number;
+
+  beforeEach(() => {
+    clock = new ManualClock();
+    registry = new BreakerRegistry();
+    logger = {
+      warn: vi.fn<(message: string) => void>(),
+      error: vi.fn<(message: string) => void>(),
+    };
+    behave = ok;
+    hits = 0;
+  });
+
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+    for (const breaker of registry.list()) breaker.close();
+  });
+
+  const options = (extra: GuardSpec = {}): GuardSpec => ({
+    clock,
+    registry,
+    logger,
+    failureThreshold: 2,
+    openDuration: OPEN_MS,
+    ...extra,
+  });
+
+  const counted: Handler = (request) => {
+    hits++;
+    return behave(request);
+  };
+
+  async function serve(spec: AppSpec): Promise<string> {
+    app = await fixture.createApp(spec);
+    return app.url;
+  }
+
+  /** One route `GET /r` guarded by its own middleware, running `behave`. */
+  function serveOne(extra: GuardSpec = {}): Promise<string> {
+    return serve({
+      routes: [{ method: 'GET', path: '/r', handler: counted, guard: options(extra) }],
+    });
+  }
+
+  function only(): CircuitBreaker {
+    const all = registry.list();
+    expect(all).toHaveLength(1);
+    return all[0]!;
+  }
+
+  async function trip(url: string, path = '/r', times = 2): Promise<void> {
+    const previous = behave;
+    behave = fail;
+    for (let i = 0; i < times; i++) expect((await send(url, path)).status).toBe(500);
+    behave = previous;
+  }
+
+  describe('the HTTP contract', () => {
+    it('marks every guarded response with its state and merges Access-Control-Expose-Headers', async () => {
+      behave = () => ({
+        status: 200,
+        body: 'ok',
+        headers: { 'Access-Control-Expose-Headers': 'X-Request-Id' },
+      });
+      const url = await serveOne();
+      const res = await send(url, '/r');
+      expect(res.status).toBe(200);
+      expect(res.body).toBe('ok');
+      expect(res.headers['x-circuit-breaker-state']).toBe('closed');
+      expect(res.headers['access-control-expose-headers']).toBe(
+        'X-Request-Id, Retry-After, X-Circuit-Breaker-State',
+      );
+      behave = fail;
+      const failed = await send(url, '/r');
+      expect(failed.status).toBe(500);
+      expect(failed.headers['x-circuit-breaker-state']).toBe('closed');
+      expect(failed.headers['access-control-expose-headers']).toContain('X-Circuit-Breaker-State');
+    });
+
+    it('short-circuits an open breaker with the 503 problem+json contract', async () => {
+      const url = await serveOne();
+      await trip(url);
+      const res = await send(url, '/r');
+      expect(hits).toBe(2);
+      expect(res.status).toBe(503);
+      expect(res.headers['retry-after']).toBe('10');
+      expect(res.headers['x-circuit-breaker-state']).toBe('open');
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.headers['date']).toBeDefined();
+      expect(res.headers['access-control-expose-headers']).toBe(
+        'Retry-After, X-Circuit-Breaker-State',
+      );
+      expect(res.headers['cache-status']).toBeUndefined();
+      const body = JSON.parse(res.body) as Record<string, unknown>;
+      expect(body).toMatchObject({
+        title: 'Service Unavailable',
+        status: 503,
+        breaker: only().name,
+        state: 'open',
+        retryAfter: 10,
+      });
+      expect(typeof body.type).toBe('string');
+      expect(typeof body.detail).toBe('string');
+    });
+
+    it('sends a Retry-After of at least 1 s and never past the remaining open time', async () => {
+      const url = await serveOne();
+      await trip(url);
+      clock.advance(3000);
+      expect((await send(url, '/r')).headers['retry-after']).toBe('7');
+      clock.advance(2500); // 4500 ms left
+      const partial = Number((await send(url, '/r')).headers['retry-after']);
+      expect(partial).toBeLessThanOrEqual(Math.ceil(4500 / 1000));
+      expect(partial).toBeGreaterThanOrEqual(4);
+      clock.advance(4400); // 100 ms left
+      expect((await send(url, '/r')).headers['retry-after']).toBe('1');
+    });
+
+    it('never records its own 503s', async () => {
+      const url = await serveOne();
+      await trip(url);
+      for (let i = 0; i < 5; i++) expect((await send(url, '/r')).status).toBe(503);
+      const totals = only().snapshot().totals;
+      expect(totals).toMatchObject({ failure: 2, rejected: 5, success: 0 });
+      clock.advance(OPEN_MS);
+      expect((await send(url, '/r')).status).toBe(200);
+      expect(only().state).toBe('closed');
+    });
+
+    it('answers HEAD through the breaker, with headers and no body when open', async () => {
+      const url = await serveOne();
+      const head = await send(url, '/r', { method: 'HEAD' });
+      expect(head.status).toBe(200);
+      expect(head.body).toBe('');
+      expect(head.headers['x-circuit-breaker-state']).toBe('closed');
+      await trip(url);
+      const rejected = await send(url, '/r', { method: 'HEAD' });
+      expect(rejected.status).toBe(503);
+      expect(rejected.body).toBe('');
+      expect(rejected.headers['x-circuit-breaker-state']).toBe('open');
+      expect(rejected.headers['retry-after']).toBe('10');
+    });
+  });
+
+  describe('what counts as a failure', () => {
+    it.each([
+      ['a 5xx response', fail],
+      [
+        'a synchronously thrown error',
+        () => {
+          throw new Error('sync');
+        },
+      ],
+      ['a rejected promise', () => Promise.reject(new Error('async'))],
+    ] as const)('trips on %s', async (_what, handler) => {
+      behave = handler;
+      const url = await serveOne();
+      expect((await send(url, '/r')).status).toBe(500);
+      expect((await send(url, '/r')).status).toBe(500);
+      expect((await send(url, '/r')).status).toBe(503);
+      expect(hits).toBe(2);
+    });
+
+    it('does not trip on 4xx responses', async () => {
+      behave = () => ({ status: 404, body: 'no' });
+      const url = await serveOne();
+      for (let i = 0; i < 4; i++) expect((await send(url, '/r')).status).toBe(404);
+      expect(only().state).toBe('closed');
+    });
+
+    it('counts a request still running after `timeout` as a failure at that moment', async () => {
+      const release = gate();
+      behave = async () => {
+        await release.promise;
+        return { status: 200, body: 'late' };
+      };
+      const url = await serveOne({ timeout: 1000, failureThreshold: 1 });
+      const slow = start(url, '/r');
+      await until(() => hits === 1, 'the handler');
+      expect(only().state).toBe('closed');
+      clock.advance(1000);
+      expect(only().state).toBe('open');
+      release.open();
+      expect((await slow.response).status).toBe(200);
+      expect(only().snapshot().totals).toMatchObject({ timeout: 1, success: 0 });
+      expect((await send(url, '/r')).status).toBe(503);
+    });
+  });
+
+  describe('recovery', () => {
+    it('admits a probe after the open duration and closes when it succeeds', async () => {
+      const url = await serveOne();
+      await trip(url);
+      clock.advance(OPEN_MS - 1);
+      expect((await send(url, '/r')).status).toBe(503);
+      clock.advance(1);
+      const probe = await send(url, '/r');
+      expect(probe.status).toBe(200);
+      expect(probe.headers['x-circuit-breaker-state']).toBe('half-open');
+      expect(only().state).toBe('closed');
+      expect((await send(url, '/r')).headers['x-circuit-breaker-state']).toBe('closed');
+    });
+
+    it('reopens for longer when the probe fails', async () => {
+      const url = await serveOne({ maxOpenDuration: 4 * OPEN_MS });
+      await trip(url);
+      clock.advance(OPEN_MS);
+      behave = fail;
+      expect((await send(url, '/r')).status).toBe(500);
+      const res = await send(url, '/r');
+      expect(res.status).toBe(503);
+      expect(res.headers['retry-after']).toBe(String((2 * OPEN_MS) / 1000));
+    });
+
+    it('admits exactly halfOpenMaxCalls of many simultaneous requests', async () => {
+      const url = await serveOne({ halfOpenMaxCalls: 3, successThreshold: 3 });
+      await trip(url);
+      clock.advance(OPEN_MS);
+      hits = 0;
+      const release = gate();
+      behave = async () => {
+        await release.promise;
+        return { status: 200, body: 'ok' };
+      };
+      const requests = Array.from({ length: 12 }, () => start(url, '/r').response);
+      const rejected: number[] = [];
+      for (const r of requests) void r.then((res) => res.status === 503 && rejected.push(1));
+      await until(() => rejected.length === 9, '9 rejections');
+      expect(hits).toBe(3);
+      release.open();
+      const results = await Promise.all(requests);
+      expect(results.filter((r) => r.status === 200)).toHaveLength(3);
+      expect(
+        results
+          .filter((r) => r.status === 503)
+          .every((r) => r.headers['x-circuit-breaker-state'] === 'half-open'),
+      ).toBe(true);
+      expect(hits).toBe(3);
+      expect(only().state).toBe('closed');
+    });
+  });
+
+  describe('client aborts', () => {
+    it('releases the half-open slot when the probe client disconnects, whatever the handler does later', async () => {
+      const url = await serveOne();
+      await trip(url);
+      clock.advance(OPEN_MS);
+      const release = gate();
+      behave = async () => {
+        await release.promise;
+        return { status: 500, body: 'late failure' };
+      };
+      hits = 0;
+      const probe = start(url, '/r');
+      await until(() => hits === 1, 'the probe to reach the handler');
+      expect((await send(url, '/r')).status).toBe(503); // the only slot is taken
+      probe.request.destroy();
+      await until(() => only().snapshot().halfOpen.probesInFlight === 0, 'the slot to be released');
+      release.open();
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(only().state).toBe('half-open');
+      expect(only().snapshot().totals.ignored).toBe(1);
+      behave = ok;
+      const next = await send(url, '/r');
+      expect(next.status).toBe(200);
+      expect(only().state).toBe('closed');
+    });
+
+    it('streams a response with the state header and records it once it ends', async () => {
+      const more = gate();
+      behave = () => ({
+        status: 200,
+        stream: Readable.from(
+          (async function* () {
+            yield 'one,';
+            await more.promise;
+            yield 'two';
+          })(),
+        ),
+      });
+      const url = await serveOne();
+      const streaming = start(url, '/r');
+      await until(() => hits === 1, 'the handler');
+      expect(only().inFlight).toBe(1);
+      more.open();
+      const res = await streaming.response;
+      expect(res.body).toBe('one,two');
+      expect(res.headers['x-circuit-breaker-state']).toBe('closed');
+      await until(() => only().inFlight === 0, 'the call to settle');
+      expect(only().snapshot().totals).toMatchObject({ success: 1, failure: 0 });
+    });
+
+    it('ignores a streamed response the client abandons midway', async () => {
+      const never = gate();
+      behave = () => ({
+        status: 200,
+        stream: Readable.from(
+          (async function* () {
+            yield 'partial';
+            await never.promise;
+          })(),
+        ),
+      });
+      const url = await serveOne();
+      const streaming = start(url, '/r');
+      streaming.request.once('response', (res) =>
+        res.once('data', () => streaming.request.destroy()),
+      );
+      await until(() => hits === 1, 'the handler');
+      await until(() => only().inFlight === 0, 'the call to settle');
+      expect(only().snapshot().totals).toMatchObject({ ignored: 1, success: 0, failure: 0 });
+      never.open();
+    });
+  });
+
+  describe('routes and names', () => {
+    it('gives each guarded route its own breaker', async () => {
+      const url = await serve({
+        routes: [
+          { method: 'GET', path: '/a', handler: fail, guard: options() },
+          { method: 'GET', path: '/b', handler: ok, guard: options() },
+        ],
+      });
+      await send(url, '/a');
+      await send(url, '/a');
+      expect((await send(url, '/a')).status).toBe(503);
+      const b = await send(url, '/b');
+      expect(b.status).toBe(200);
+      expect(b.headers['x-circuit-breaker-state']).toBe('closed');
+      expect(registry.size).toBe(2);
+      if (fixture.namesRoutes) {
+        expect(registry.get('GET /a')?.state).toBe('open');
+        expect(registry.get('GET /b')?.state).toBe('closed');
+      }
+    });
+
+    it('shares one breaker between routes guarded with the same name', async () => {
+      const url = await serve({
+        routes: [
+          { method: 'GET', path: '/a', handler: fail, guard: options({ name: 'upstream' }) },
+          { method: 'POST', path: '/b', handler: ok, guard: options({ name: 'upstream' }) },
+        ],
+      });
+      await send(url, '/a');
+      await send(url, '/a');
+      const b = await send(url, '/b', { method: 'POST' });
+      expect(b.status).toBe(503);
+      expect(JSON.parse(b.body)).toMatchObject({ breaker: 'upstream' });
+      expect(registry.list().map((breaker) => breaker.name)).toEqual(['upstream']);
+    });
+
+    it('guards every route with app-level options', async () => {
+      const url = await serve({
+        options: options({ name: 'app' }),
+        routes: [
+          { method: 'GET', path: '/a', handler: ok },
+          { method: 'GET', path: '/b', handler: fail },
+        ],
+      });
+      expect((await send(url, '/a')).headers['x-circuit-breaker-state']).toBe('closed');
+      await send(url, '/b');
+      await send(url, '/b');
+      expect((await send(url, '/a')).status).toBe(503);
+    });
+  });
+
+  describe('key, skip and onReject', () => {
+    it('keeps one breaker per key, named <name>:<key>', async () => {
+      behave = (request) =>
+        request.headers['x-tenant'] === 'bad' ? { status: 500 } : { status: 200 };
+      const url = await serveOne({
+        name: 'tenants',
+        key: (request) => String(request.headers['x-tenant']),
+      });
+      const as = (tenant: string) => send(url, '/r', { headers: { 'x-tenant': tenant } });
+      await as('bad');
+      await as('bad');
+      expect((await as('bad')).status).toBe(503);
+      expect((await as('good')).status).toBe(200);
+      expect(registry.get('tenants:bad')?.state).toBe('open');
+      expect(registry.get('tenants:good')?.state).toBe('closed');
+    });
+
+    it('neither gates nor records skipped requests', async () => {
+      const url = await serveOne({ skip: (request) => request.headers['x-skip'] === '1' });
+      const skipping = { headers: { 'x-skip': '1' } };
+      expect((await send(url, '/r')).status).toBe(200);
+      behave = fail;
+      for (let i = 0; i < 3; i++) expect((await send(url, '/r', skipping)).status).toBe(500);
+      expect(only().snapshot().totals).toMatchObject({ success: 1, failure: 0 });
+      await trip(url);
+      behave = ok;
+      expect((await send(url, '/r')).status).toBe(503);
+      const skipped = await send(url, '/r', skipping);
+      expect(skipped.status).toBe(200);
+      expect(skipped.headers['x-circuit-breaker-state']).toBeUndefined();
+    });
+
+    it('lets onReject answer instead of the built-in 503, keeping the state headers', async () => {
+      const url = await serveOne({
+        onReject: (_request, rejection, reply) => reply(429, `busy:${rejection.state}`),
+      });
+      await trip(url);
+      const res = await send(url, '/r');
+      expect(res.status).toBe(429);
+      expect(res.body).toBe('busy:open');
+      expect(res.headers['x-circuit-breaker-state']).toBe('open');
+      expect(res.headers['access-control-expose-headers']).toContain('Retry-After');
+    });
+  });
+
+  describe('hooks that throw', () => {
+    function boom(): never {
+      throw new Error('hook failed');
+    }
+
+    it('serves a request unguarded when key throws, reporting it once', async () => {
+      const url = await serveOne({ key: boom });
+      expect((await send(url, '/r')).status).toBe(200);
+      expect((await send(url, '/r')).status).toBe(200);
+      expect(logger.warn).toHaveBeenCalledTimes(1);
+      expect(String(logger.warn.mock.calls[0]![0])).toMatch(/key/);
+    });
+
+    it('reports a key that returns no string and serves the request', async () => {
+      const url = await serveOne({ key: (() => 42) as unknown as GuardSpec['key'] });
+      expect((await send(url, '/r')).status).toBe(200);
+      expect(logger.warn).toHaveBeenCalledTimes(1);
+    });
+
+    it('guards the request when skip throws, reporting it once', async () => {
+      const url = await serveOne({ skip: boom });
+      const res = await send(url, '/r');
+      expect(res.status).toBe(200);
+      expect(res.headers['x-circuit-breaker-state']).toBe('closed');
+      await trip(url);
+      expect((await send(url, '/r')).status).toBe(503);
+      expect(logger.warn).toHaveBeenCalledTimes(1);
+    });
+
+    it('falls back to the default classification when isFailure throws', async () => {
+      const url = await serveOne({ isFailure: boom });
+      expect((await send(url, '/r')).status).toBe(200);
+      expect(only().snapshot().totals).toMatchObject({ success: 1, failure: 0 });
+      await trip(url);
+      expect((await send(url, '/r')).status).toBe(503);
+      expect(logger.warn).toHaveBeenCalledTimes(1);
+    });
+
+    const rejecters: [string, NonNullable<GuardSpec['onReject']>][] = [
+      ['throws', () => boom()],
+      ['rejects', () => Promise.reject(new Error('async hook failed'))],
+      ['sends nothing', () => undefined],
+    ];
+    it.each(rejecters)('sends the built-in 503 when onReject %s', async (_what, onReject) => {
+      const url = await serveOne({ onReject });
+      await trip(url);
+      const res = await send(url, '/r');
+      expect(res.status).toBe(503);
+      expect(res.headers['content-type']).toMatch(/problem\+json/);
+      expect(res.headers['x-circuit-breaker-state']).toBe('open');
+    });
+  });
+
+  describe('bad options', () => {
+    it.each([
+      ['failureThreshold', { failureThreshold: 0 }],
+      ['failureTreshold', { failureTreshold: 3 }],
+      ['key', { key: 'tenant' }],
+      ['skip', { skip: true }],
+      ['onReject', { onReject: 503 }],
+      ['maxBreakers', { maxBreakers: 0 }],
+      ['openDuration', { openDuration: -1 }],
+    ] as const)('throws a TypeError naming %s', async (name, bad) => {
+      const attempt = fixture.createApp({
+        routes: [{ method: 'GET', path: '/r', handler: ok, guard: options(bad as GuardSpec) }],
+      });
+      await expect(attempt).rejects.toThrow(TypeError);
+      await expect(attempt).rejects.toThrow(name);
+    });
+  });
+});
