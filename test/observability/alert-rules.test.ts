@@ -1,6 +1,8 @@
 // The example Prometheus alerting rules pass `promtool check rules` and their promtool unit tests.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -25,6 +27,34 @@ describe('examples/monitoring/breakwater.rules.yml', () => {
         timeout: 10_000,
       });
       expect(out).toContain('SUCCESS: 3 rules found');
+    });
+
+    it("every PromQL query in @breakwater/prometheus's README parses", () => {
+      const readme = fileURLToPath(new URL('../../packages/prometheus/README.md', import.meta.url));
+      const queries = [...readFileSync(readme, 'utf8').matchAll(/```promql\n([\s\S]*?)```/g)].map(
+        (match) => match[1]!.replaceAll('$__rate_interval', '1m').replaceAll('$job', 'api'),
+      );
+      expect(queries.length).toBeGreaterThanOrEqual(5);
+      const rules = queries
+        .map(
+          (q, i) => `      - record: readme:query_${i}\n        expr: ${JSON.stringify(q.trim())}`,
+        )
+        .join('\n');
+      const dir = mkdtempSync(join(tmpdir(), 'breakwater-promql-'));
+      try {
+        writeFileSync(
+          join(dir, 'readme.rules.yml'),
+          `groups:\n  - name: readme\n    rules:\n${rules}\n`,
+        );
+        const out = execFileSync('promtool', ['check', 'rules', 'readme.rules.yml'], {
+          cwd: dir,
+          encoding: 'utf8',
+          timeout: 10_000,
+        });
+        expect(out).toContain(`SUCCESS: ${queries.length} rules found`);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it('fires as its promtool unit tests expect (open > 30 s, forced open, high reject rate)', () => {
