@@ -17,13 +17,17 @@ export interface ClientClock {
   setTimer(callback: () => void, ms: number): TimerHandle;
 }
 
-/** The default clock: `Date.now()` and `setTimeout` timers that never keep the process alive. */
+/**
+ * The default clock: `Date.now()` and `setTimeout`. The client keeps no background timers at all (open
+ * windows and probe leases are checked lazily on the next call); its only timer is a retry wait that
+ * a caller is awaiting, and that one is deliberately not unref'd: like the socket of a request in
+ * flight, it must keep the process alive, or a script awaiting a retried call would exit mid-wait.
+ * An abort clears it at once.
+ */
 export const systemClock: ClientClock = {
   now: () => Date.now(),
   setTimer(callback, ms) {
     const timer = setTimeout(callback, Math.max(0, Math.ceil(ms)));
-    // Browsers and some runtimes return a number without unref().
-    (timer as { unref?: () => void }).unref?.();
     return { cancel: () => clearTimeout(timer) };
   },
 };

@@ -50,7 +50,7 @@ export interface ClientOptions {
   onOpen?: (event: ScopeOpenEvent) => void;
   /** Called when a probe's answer ends a scope's back-off. Errors it throws are swallowed. */
   onClose?: (event: ScopeCloseEvent) => void;
-  /** Time source; default `Date.now()` and unref'd timers. */
+  /** Time source; default `Date.now()` and `setTimeout` (see {@link systemClock}). */
   clock?: ClientClock;
   /** Random numbers in [0, 1) for jitter. Default `Math.random`. */
   random?: () => number;
