@@ -161,7 +161,10 @@ export class CircuitBreaker implements PermitOwner {
   tryAcquire(): Permit | Rejection {
     if (this.current === 'closed') {
       this.inFlightCalls++;
-      if (!this.timed) return new Permit(this, this.gen, -1, false);
+      // diagnostics_channel cannot tell us when an APM tool subscribes, so ask it here
+      if (!this.timed && !diagnostics.call.hasSubscribers) {
+        return new Permit(this, this.gen, -1, false);
+      }
       const now = this.config.clock.now();
       const permit = new Permit(this, this.gen, now, false);
       this.deadlines?.add(permit, now);
@@ -260,7 +263,7 @@ export class CircuitBreaker implements PermitOwner {
     this.deadlines?.remove(permit);
     let now = 0;
     let durationMs = 0;
-    if (this.timed || permit.probe) {
+    if (this.timed || permit.startedAt >= 0) {
       now = this.config.clock.now();
       if (permit.startedAt >= 0) durationMs = now - permit.startedAt; // -1: admitted untimed
     }

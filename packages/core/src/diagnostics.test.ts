@@ -86,6 +86,23 @@ describe('diagnostics_channel', () => {
     breaker.close();
   });
 
+  it('a breaker that times nothing times its calls while someone listens on breakwater:call', () => {
+    const clock = new ManualClock(0);
+    const breaker = new CircuitBreaker({ name: 'dc-untimed', registry: false, clock });
+    const unheard = admit(breaker);
+    clock.advance(10);
+    const heard = listen();
+    const timed = admit(breaker);
+    clock.advance(25);
+    timed.success();
+    unheard.success(); // admitted before anyone listened: no duration to report
+    for (const unsubscribe of unsubscribers.splice(0)) unsubscribe();
+    expect(heard.call.map((e) => e.durationMs)).toEqual([25, 0]);
+    const quiet = breaker.tryAcquire();
+    expect(quiet.admitted && quiet.startedAt).toBe(-1);
+    breaker.close();
+  });
+
   it('publishes events of breakers outside any registry, and timeouts as call results', () => {
     const heard = listen();
     const clock = new ManualClock(0);
