@@ -144,6 +144,7 @@ export class RedisStore implements BreakerStore {
       sent: undefined,
     };
     this.entries.set(breaker, entry);
+    this.restartCounts(entry);
     const named = this.byName.get(breaker.name);
     if (named === undefined) this.byName.set(breaker.name, [entry]);
     else named.push(entry);
@@ -223,7 +224,7 @@ export class RedisStore implements BreakerStore {
     } else if (event.to === 'closed') {
       entry.pending = { state: 'closed', reopenAt: 0, force: event.reason === 'reset' };
       this.roundEnded(entry);
-      entry.sent = undefined;
+      this.restartCounts(entry);
     } else {
       return;
     }
@@ -333,7 +334,7 @@ export class RedisStore implements BreakerStore {
       return;
     }
     entry.countsSince = record.v;
-    entry.sent = undefined;
+    this.restartCounts(entry);
     this.roundEnded(entry);
     if (
       (state === 'open' || state === 'half-open') &&
@@ -532,6 +533,21 @@ export class RedisStore implements BreakerStore {
 
   // --- shareCounts ---
 
+  /** The breaker's lifetime totals, as shared counting adds them. */
+  private totals(breaker: CircuitBreaker): NonNullable<Entry['sent']> {
+    const t = breaker.snapshot().totals;
+    return {
+      calls: t.success + t.failure + t.timeout,
+      failures: t.failure + t.timeout,
+      slow: t.slow,
+    };
+  }
+
+  /** Starts counting from now (at attach and whenever the fleet closes). */
+  private restartCounts(entry: Entry): void {
+    if (this.config.shareCounts) entry.sent = this.totals(entry.breaker);
+  }
+
   /** Adds every breaker's new counts to the fleet's buckets and opens those whose fleet rates trip. */
   private async syncCounts(): Promise<void> {
     if (this.closed || this.syncing || !this.healthy || this.client.status !== 'ready') return;
@@ -546,16 +562,10 @@ export class RedisStore implements BreakerStore {
         const config = breaker.config;
         if (config.failureRateThreshold === undefined && config.slowCallRateThreshold === undefined)
           continue;
-        const snapshot = breaker.snapshot();
-        const t = snapshot.totals;
-        const totals = {
-          calls: t.success + t.failure + t.timeout,
-          failures: t.failure + t.timeout,
-          slow: t.slow,
-        };
+        const totals = this.totals(breaker);
         const sent = entry.sent;
         entry.sent = totals;
-        if (snapshot.state !== 'closed' || sent === undefined) continue;
+        if (breaker.state !== 'closed' || sent === undefined) continue;
         const horizon = horizonOf(config, this.config.countsHorizon);
         const base = `${this.config.prefix}counts:${breaker.name}:`;
         const buckets = bucketKeys(base, horizon, now, entry.countsSince);
