@@ -506,5 +506,14 @@ describe.each(fixtures)('$name', (fixture) => {
       await expect(attempt).rejects.toThrow(TypeError);
       await expect(attempt).rejects.toThrow(name);
     });
+
+    it('throws a TypeError for bad app-level options', async () => {
+      const attempt = fixture.createApp({
+        options: options({ successThreshold: 1.5 }),
+        routes: [{ method: 'GET', path: '/r', handler: ok }],
+      });
+      await expect(attempt).rejects.toThrow(TypeError);
+      await expect(attempt).rejects.toThrow('successThreshold');
+    });
   });
 });

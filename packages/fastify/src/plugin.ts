@@ -91,7 +91,12 @@ function asArray<T>(value: T | T[] | undefined): T[] {
 
 const plugin: FastifyPluginCallback<FastifyCircuitBreakerOptions> = (fastify, rawOptions, done) => {
   const options = withoutRegisterOptions(rawOptions);
-  parseGuardOptions(options, '@breakwater/fastify options'); // bad options fail at registration
+  try {
+    parseGuardOptions(options, '@breakwater/fastify options'); // bad options fail at registration
+  } catch (error) {
+    done(error as Error);
+    return;
+  }
   fastify.addHook('onRoute', (route: RouteOptions) => {
     const own = route.config?.circuitBreaker;
     if (own === false) return;
