@@ -67,6 +67,15 @@ describe('createFetch: backing off', () => {
     });
   });
 
+  it('gives a local HEAD answer no body', async () => {
+    const { fetch, server } = setup();
+    server.then(breakerResponse('open', '30'));
+    await fetch(API);
+    const local = await fetch(API, { method: 'HEAD' });
+    expect(local.headers.get('X-Breakwater-Client')).toBe('short-circuit');
+    expect(local.body).toBeNull();
+  });
+
   it('leaves other origins alone', async () => {
     const { fetch, server } = setup();
     server.then(breakerResponse('open', '30'));

@@ -50,13 +50,14 @@ export function createFetch(options?: ClientOptions): BreakwaterFetch {
 
   const attempt = async (
     scope: string,
+    method: string,
     input: FetchInput,
     init: RequestInit | undefined,
   ): Promise<Attempt> => {
     const admission = table.admit(scope, clock.now());
     if (!admission.admitted) {
       return {
-        response: shortCircuitResponse(scope, admission.state, admission.retryAfterMs),
+        response: shortCircuitResponse(scope, admission.state, admission.retryAfterMs, method),
         backoffMs: admission.retryAfterMs,
       };
     }
@@ -89,7 +90,7 @@ export function createFetch(options?: ClientOptions): BreakwaterFetch {
     const mayRetry = retry !== undefined && facts.replayable && retry.methods.has(facts.method);
     let previousWait = 0;
     for (let retries = 0; ; retries += 1) {
-      const { response, backoffMs } = await attempt(scope, input, init);
+      const { response, backoffMs } = await attempt(scope, facts.method, input, init);
       if (
         !mayRetry ||
         backoffMs === undefined ||

@@ -48,14 +48,15 @@ export function shortCircuitProblem(
   };
 }
 
-/** Builds the local `503` response, marked with `X-Breakwater-Client: short-circuit`. */
+/** Builds the local `503` response, marked with `X-Breakwater-Client: short-circuit` (no body for `HEAD`). */
 export function shortCircuitResponse(
   scope: string,
   state: BackoffState,
   retryAfterMs: number,
+  method = 'GET',
 ): Response {
   const problem = shortCircuitProblem(scope, state, retryAfterMs);
-  return new Response(JSON.stringify(problem), {
+  return new Response(method === 'HEAD' ? null : JSON.stringify(problem), {
     status: 503,
     statusText: 'Service Unavailable',
     headers: {
