@@ -66,7 +66,7 @@ export function replica(
 ): Replica {
   const client = connect(url);
   const logger = recordingLogger();
-  const store = new RedisStore({ client, prefix, logger, ...storeOptions });
+  const store = new RedisStore({ client, prefix, logger, stateTtl: 5000, ...storeOptions });
   const breaker = new CircuitBreaker({
     name,
     failureThreshold: 1,
