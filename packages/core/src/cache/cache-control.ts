@@ -84,6 +84,8 @@ function parse(text: string): CacheDirectives {
     const nameStart = i;
     while (i < n && (c = text.charCodeAt(i)) !== 61 && c !== 44) i++;
     const name = text.slice(nameStart, i).trim().toLowerCase();
+    // A quote where a directive name belongs: the value is broken, so be conservative.
+    if (name.includes('"')) return MALFORMED;
     let arg: string | undefined;
     if (i < n && text.charCodeAt(i) === 61) {
       i++;
