@@ -2,6 +2,7 @@
 
 export {
   circuitBreaker,
+  type CircuitBreakerMiddleware,
   type ExpressCircuitBreakerOptions,
   type ExpressOnReject,
 } from './middleware.js';

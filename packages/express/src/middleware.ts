@@ -8,7 +8,7 @@ import {
   type GuardReply,
   type Rejection,
 } from '@breakwater/core';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 
 /** A custom short-circuit response. The state headers are already set; send a response (or the built-in 503 follows). */
 export type ExpressOnReject = (
@@ -19,6 +19,16 @@ export type ExpressOnReject = (
 
 /** Options of {@link circuitBreaker}: the breaker options plus `key`, `skip`, `onReject` on Express's `req`. */
 export type ExpressCircuitBreakerOptions = GuardOptions<Request, ExpressOnReject>;
+
+/**
+ * The middleware. Generic in the route parameters so that it leaves the inference of `req.params`
+ * in the handlers after it alone (`app.get('/users/:id', circuitBreaker(), (req) => req.params.id)`).
+ */
+export type CircuitBreakerMiddleware = <P>(
+  req: Request<P>,
+  res: Response,
+  next: NextFunction,
+) => void;
 
 /** `GET /users/:id` when the middleware runs inside a route (`app.get(path, circuitBreaker(), …)`). */
 function routeName(req: Request): string | undefined {
@@ -42,10 +52,17 @@ function writeReply(res: Response, reply: GuardReply): void {
  * @example
  * app.get('/users/:id', circuitBreaker({ failureThreshold: 3 }), getUser);
  */
-export function circuitBreaker(options: ExpressCircuitBreakerOptions = {}): RequestHandler {
+export function circuitBreaker(
+  options: ExpressCircuitBreakerOptions = {},
+): CircuitBreakerMiddleware {
   const guard = new Guard(parseGuardOptions<Request>(options));
   const onReject = options.onReject;
-  return function circuitBreakerMiddleware(req: Request, res: Response, next: NextFunction): void {
+  return function circuitBreakerMiddleware<P>(
+    request: Request<P>,
+    res: Response,
+    next: NextFunction,
+  ): void {
+    const req = request as unknown as Request;
     const decision = guard.admit(req, routeName(req));
     if (decision === undefined) return next();
     if (decision.admitted) {
