@@ -7,6 +7,17 @@ export {
   type RedisStoreOptions,
 } from './options.js';
 export { parseRecord, type StateRecord } from './record.js';
-export type { RedisArg, RedisClientLike, RedisSubscriberLike } from './redis-client.js';
+export type {
+  RedisArg,
+  RedisCacheClientLike,
+  RedisClientLike,
+  RedisSubscriberLike,
+} from './redis-client.js';
 export { RedisStore } from './redis-store.js';
 export type { RedisStoreStats } from './store-stats.js';
+export { decodeCacheRecord, encodeCacheRecord } from './cache-codec.js';
+export {
+  RedisCacheStore,
+  type RedisCacheStoreOptions,
+  type RedisCacheStoreStats,
+} from './redis-cache-store.js';

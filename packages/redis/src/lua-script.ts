@@ -3,6 +3,9 @@
 import { createHash } from 'node:crypto';
 import type { RedisArg, RedisClientLike } from './redis-client.js';
 
+/** A client that can run scripts. */
+export type ScriptRunner = Pick<RedisClientLike, 'evalsha' | 'eval'>;
+
 /** Raised when Redis did not answer within the store's command timeout. */
 export class RedisTimeoutError extends Error {
   /** Marker checked by code that must not depend on `instanceof`. */
@@ -28,7 +31,7 @@ export class LuaScript {
    * SCRIPT FLUSH). Rejects with {@link RedisTimeoutError} after `timeoutMs`.
    */
   run(
-    client: RedisClientLike,
+    client: ScriptRunner,
     keys: readonly string[],
     args: readonly RedisArg[],
     timeoutMs: number,

@@ -1,7 +1,7 @@
 // The slice of an ioredis connection the stores use, so tests and other clients can stand in.
 
 /** Arguments Redis commands accept here. */
-export type RedisArg = string | number;
+export type RedisArg = string | number | Buffer;
 
 /**
  * What a store needs from the user's connection. An ioredis `Redis` satisfies it; so does any
@@ -26,4 +26,12 @@ export interface RedisSubscriberLike {
   on(event: string, listener: (...args: unknown[]) => void): unknown;
   quit(): Promise<unknown>;
   disconnect(): void;
+}
+
+/** What {@link RedisCacheStore} needs from the user's connection (an ioredis `Redis` has it). */
+export interface RedisCacheClientLike {
+  evalsha(sha: string, numKeys: number, ...args: RedisArg[]): Promise<unknown>;
+  eval(script: string, numKeys: number, ...args: RedisArg[]): Promise<unknown>;
+  /** GET returning the raw bytes. */
+  getBuffer(key: string): Promise<Buffer | null>;
 }

@@ -110,3 +110,56 @@ for b = 1, tonumber(ARGV[1]) do
 end
 return out
 `);
+
+/**
+ * Stores one cache record within a byte bound. KEYS[1] the entry, KEYS[2] the index (sorted set:
+ * member → expiry time), KEYS[3] the sizes (hash: member → bytes, plus the total). ARGV: member,
+ * value, ttl ms, now (wall ms), max bytes, entry key prefix. Drops expired entries, then the ones
+ * expiring soonest until the new one fits; a value larger than the bound is not stored.
+ * Returns 1 when stored, 0 when too large.
+ */
+export const CACHE_SET: LuaScript = new LuaScript(`
+local TOTAL = '\\0total'
+local function drop(member)
+  local size = tonumber(redis.call('HGET', KEYS[3], member)) or 0
+  redis.call('HDEL', KEYS[3], member)
+  redis.call('ZREM', KEYS[2], member)
+  redis.call('HINCRBY', KEYS[3], TOTAL, -size)
+end
+local member, value = ARGV[1], ARGV[2]
+local ttl, now, max = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+if redis.call('ZSCORE', KEYS[2], member) then drop(member) end
+for _, old in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now)) do
+  drop(old)
+  redis.call('DEL', ARGV[6] .. old)
+end
+local size = #value + #member
+if size > max then
+  redis.call('DEL', KEYS[1])
+  return 0
+end
+local total = tonumber(redis.call('HGET', KEYS[3], TOTAL)) or 0
+while total + size > max do
+  local oldest = redis.call('ZRANGE', KEYS[2], 0, 0)[1]
+  if not oldest then break end
+  drop(oldest)
+  redis.call('DEL', ARGV[6] .. oldest)
+  total = tonumber(redis.call('HGET', KEYS[3], TOTAL)) or 0
+end
+if total < 0 then redis.call('HSET', KEYS[3], TOTAL, 0) end
+redis.call('SET', KEYS[1], value, 'PX', ttl)
+redis.call('ZADD', KEYS[2], now + ttl, member)
+redis.call('HSET', KEYS[3], member, size)
+redis.call('HINCRBY', KEYS[3], TOTAL, size)
+return 1
+`);
+
+/** Deletes one cache record and its accounting. KEYS as {@link CACHE_SET}; ARGV[1] the member. */
+export const CACHE_DELETE: LuaScript = new LuaScript(`
+local size = tonumber(redis.call('HGET', KEYS[3], ARGV[1])) or 0
+redis.call('HDEL', KEYS[3], ARGV[1])
+redis.call('ZREM', KEYS[2], ARGV[1])
+redis.call('HINCRBY', KEYS[3], '\\0total', -size)
+redis.call('DEL', KEYS[1])
+return 1
+`);
