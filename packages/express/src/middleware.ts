@@ -39,7 +39,7 @@ function routeName(req: Request): string | undefined {
 
 function writeReply(res: Response, reply: GuardReply): void {
   res.statusCode = reply.status;
-  for (const name in reply.headers) res.setHeader(name, reply.headers[name]!);
+  for (const name in reply.headers) res.setHeader(name, reply.headers[name] as string | string[]);
   res.end(reply.body);
 }
 

@@ -68,7 +68,11 @@ function guardHook(
         res: reply.raw,
         onReject: onReject && (() => onReject(request, reply, rejection)),
         responded: () => reply.sent,
-        write: (r) => void reply.code(r.status).headers(r.headers).send(r.body),
+        write: (r) =>
+          void reply
+            .code(r.status)
+            .headers(r.headers as Record<string, string | string[]>)
+            .send(r.body),
       })
       .catch((error: unknown) => reply.send(error));
   };

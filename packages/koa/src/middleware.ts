@@ -25,7 +25,7 @@ function routeName(ctx: Context): string | undefined {
 
 function writeReply(ctx: Context, reply: GuardReply): void {
   ctx.status = reply.status;
-  ctx.set(reply.headers as Record<string, string>);
+  ctx.set(reply.headers as Record<string, string | string[]>);
   ctx.body = typeof reply.body === 'string' ? reply.body : Buffer.from(reply.body);
 }
 

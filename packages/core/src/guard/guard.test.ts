@@ -52,7 +52,7 @@ function guarded(guard: Guard<IncomingMessage>, next: Handler, route?: string): 
       onReject: undefined,
       responded: () => res.headersSent,
       write: (reply) => {
-        res.writeHead(reply.status, reply.headers);
+        res.writeHead(reply.status, reply.headers as Record<string, string | string[]>);
         res.end(reply.body);
       },
     });

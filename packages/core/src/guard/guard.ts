@@ -17,7 +17,8 @@ import { markShortCircuit } from './short-circuit.js';
 /** A response ready to write: what a short-circuit sends. */
 export interface GuardReply {
   readonly status: number;
-  readonly headers: Readonly<Record<string, string>>;
+  /** Header values; a list for a header sent several times (a cached response may have those). */
+  readonly headers: Readonly<Record<string, string | readonly string[]>>;
   readonly body: string | Uint8Array;
 }
 
