@@ -183,7 +183,9 @@ describe.each(fixtures)('$name', (fixture) => {
     ] as const)('trips on %s', async (_what, handler) => {
       behave = handler;
       const url = await serveOne();
-      expect((await send(url, '/r')).status).toBe(500);
+      const first = await send(url, '/r');
+      expect(first.status).toBe(500);
+      expect(first.headers['x-circuit-breaker-state']).toBe('closed');
       expect((await send(url, '/r')).status).toBe(500);
       expect((await send(url, '/r')).status).toBe(503);
       expect(hits).toBe(2);

@@ -39,6 +39,7 @@ describe('@breakwater/fastify', () => {
     expect(registry.list().map((b) => b.name)).toEqual(['GET /api/users/:id']);
     const head = await server.inject({ method: 'HEAD', url: '/api/users/1' });
     expect(head.headers['x-circuit-breaker-state']).toBe('closed');
+    expect(registry.get('GET /api/users/:id')?.snapshot().totals.success).toBe(1);
   });
 
   it('leaves a route with config.circuitBreaker false unguarded', async () => {
