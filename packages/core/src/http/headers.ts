@@ -29,8 +29,11 @@ export function mergeExposeHeaders(
   return current.join(', ');
 }
 
-/** `Retry-After` in whole seconds: at least 1, rounded up, never past the remaining open time's second. */
+/**
+ * `Retry-After` in whole seconds: the remaining time rounded down, so a client that waits it never
+ * arrives while the breaker is still sure to refuse it for longer than a second, and at least 1.
+ */
 export function retryAfterSeconds(retryAfterMs: number): number {
-  if (!(retryAfterMs > 1000)) return 1;
-  return Math.ceil(retryAfterMs / 1000);
+  if (!(retryAfterMs >= 2000)) return 1;
+  return Math.floor(retryAfterMs / 1000);
 }

@@ -10,8 +10,11 @@ describe('retryAfterSeconds', () => {
     [1, 1],
     [999, 1],
     [1000, 1],
-    [1001, 2],
-    [29_999.5, 30],
+    [1001, 1],
+    [1999, 1],
+    [2000, 2],
+    [29_999.5, 29],
+    [30_000, 30],
     [-5, 1],
     [Number.NaN, 1],
   ])('%d ms → %d s', (ms, s) => {
@@ -33,7 +36,7 @@ describe('mergeExposeHeaders', () => {
 
 describe('rejectionResponse', () => {
   it('is a 503 problem+json with Retry-After, state and no-store', () => {
-    const response = rejectionResponse(new Rejection('GET /users/:id', 'open', 12_300));
+    const response = rejectionResponse(new Rejection('GET /users/:id', 'open', 13_300));
     expect(response.status).toBe(503);
     expect(response.headers).toMatchObject({
       'Retry-After': '13',
