@@ -3,7 +3,15 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/coverage/**', '.test-report/**', '**/.snippets/**'] },
+  {
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      '**/coverage/**',
+      '.test-report/**',
+      '**/.snippets/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
