@@ -4,15 +4,8 @@ import { configSignature, parseBreakerOptions, type BreakerConfig } from './conf
 import { DeadlineQueue } from './deadline-queue.js';
 import { diagnostics } from './diagnostics.js';
 import { BrokenCircuitError, CallTimeoutError } from './errors.js';
-import { EventSource, type Disposable, type Listener } from './event-source.js';
-import type {
-  BreakerEventMap,
-  CallEvent,
-  CallResult,
-  ProbeEvent,
-  RejectEvent,
-  StateChangeEvent,
-} from './events.js';
+import { BreakerEvents } from './breaker-events.js';
+import type { BreakerEventMap, CallResult } from './events.js';
 import type { BreakerOptions, CallOutcome } from './options.js';
 import { Permit, Rejection, Settlement, type PermitOwner } from './permit.js';
 import { createTripPolicy } from './policy/create-trip-policy.js';
@@ -51,7 +44,7 @@ export interface LastTransition {
  * const breaker = new CircuitBreaker({ name: 'profiles', failureThreshold: 3 });
  * const profile = await breaker.execute(() => fetchProfile(id));
  */
-export class CircuitBreaker implements PermitOwner {
+export class CircuitBreaker extends BreakerEvents implements PermitOwner {
   /** The breaker's name. */
   readonly name: string;
   /** For a keyed breaker, its key. */
@@ -89,18 +82,8 @@ export class CircuitBreaker implements PermitOwner {
   };
   private closed = false;
 
-  private readonly stateChangeEvents = new EventSource<StateChangeEvent>();
-  private readonly rejectEvents = new EventSource<RejectEvent>();
-  private readonly probeEvents = new EventSource<ProbeEvent>();
-  private readonly callEvents = new EventSource<CallEvent>(() => this.updateTiming());
-  private readonly sources = {
-    stateChange: this.stateChangeEvents,
-    reject: this.rejectEvents,
-    probe: this.probeEvents,
-    call: this.callEvents,
-  } as const;
-
   constructor(options: BreakerOptions = {}, key?: string) {
+    super();
     this.config = parseBreakerOptions(options);
     this.name = this.config.name ?? `breaker-${++unnamed}`;
     this.key = key;
@@ -369,11 +352,8 @@ export class CircuitBreaker implements PermitOwner {
     if (channel.hasSubscribers) channel.publish(event);
   }
 
-  /** @internal */
-  sourceOf<K extends 'stateChange' | 'reject' | 'probe' | 'call'>(
-    type: K,
-  ): EventSource<BreakerEventMap[K]> {
-    return this.sources[type] as unknown as EventSource<BreakerEventMap[K]>;
+  protected override callListenersChanged(): void {
+    this.updateTiming();
   }
 
   private updateTiming(): void {
@@ -384,26 +364,6 @@ export class CircuitBreaker implements PermitOwner {
   /** @internal Re-evaluates whether calls are timed (a registry-wide call listener came or went). */
   refreshTiming(): void {
     this.updateTiming();
-  }
-
-  /** Subscribes to state changes. */
-  onStateChange(listener: Listener<StateChangeEvent>): Disposable {
-    return this.stateChangeEvents.subscribe(listener);
-  }
-
-  /** Subscribes to rejections. */
-  onReject(listener: Listener<RejectEvent>): Disposable {
-    return this.rejectEvents.subscribe(listener);
-  }
-
-  /** Subscribes to admitted half-open probes. */
-  onProbe(listener: Listener<ProbeEvent>): Disposable {
-    return this.probeEvents.subscribe(listener);
-  }
-
-  /** Subscribes to settled calls (turns on call timing while subscribed). */
-  onCall(listener: Listener<CallEvent>): Disposable {
-    return this.callEvents.subscribe(listener);
   }
 
   /**

@@ -1,47 +1,23 @@
 // A set of breakers by name: shared breakers for same-named middleware, events from all, snapshots.
 
 import type { CircuitBreaker } from './circuit-breaker.js';
+import { BreakerEvents } from './breaker-events.js';
 import { EventSource, type Disposable, type Listener } from './event-source.js';
-import type {
-  BreakerEventMap,
-  CallEvent,
-  ProbeEvent,
-  RejectEvent,
-  StateChangeEvent,
-} from './events.js';
 import type { RegistrySnapshot } from './snapshot.js';
 
 /**
  * Breakers by name. Every breaker joins the process-wide {@link defaultRegistry} unless its options
  * name another registry or `false`. Listeners on a registry hear the events of all its breakers.
  */
-export class BreakerRegistry {
+export class BreakerRegistry extends BreakerEvents {
   private readonly breakers = new Map<string, CircuitBreaker>();
-  /** @internal */
-  readonly stateChangeEvents: EventSource<StateChangeEvent> = new EventSource<StateChangeEvent>();
-  /** @internal */
-  readonly rejectEvents: EventSource<RejectEvent> = new EventSource<RejectEvent>();
-  /** @internal */
-  readonly probeEvents: EventSource<ProbeEvent> = new EventSource<ProbeEvent>();
-  /** @internal */
-  readonly callEvents: EventSource<CallEvent> = new EventSource<CallEvent>(() => {
-    for (const breaker of this.breakers.values()) breaker.refreshTiming();
-  });
-  /** @internal */
-  sourceOf<K extends 'stateChange' | 'reject' | 'probe' | 'call'>(
-    type: K,
-  ): EventSource<BreakerEventMap[K]> {
-    const sources = this.sources as unknown as Record<K, EventSource<BreakerEventMap[K]>>;
-    return sources[type];
-  }
-  private readonly sources = {
-    stateChange: this.stateChangeEvents,
-    reject: this.rejectEvents,
-    probe: this.probeEvents,
-    call: this.callEvents,
-  };
   private readonly addedEvents = new EventSource<CircuitBreaker>();
   private readonly removedEvents = new EventSource<CircuitBreaker>();
+
+  /** A registry-wide call listener came or went: every breaker re-checks whether it times calls. */
+  protected override callListenersChanged(): void {
+    for (const breaker of this.breakers.values()) breaker.refreshTiming();
+  }
 
   /** @internal Called by the breaker's constructor. */
   add(breaker: CircuitBreaker): void {
@@ -84,26 +60,6 @@ export class BreakerRegistry {
   /** A JSON-ready picture of every breaker. */
   snapshot(): RegistrySnapshot {
     return { at: Date.now(), breakers: this.list().map((breaker) => breaker.snapshot()) };
-  }
-
-  /** Hears every breaker's state changes. */
-  onStateChange(listener: Listener<StateChangeEvent>): Disposable {
-    return this.stateChangeEvents.subscribe(listener);
-  }
-
-  /** Hears every breaker's rejections. */
-  onReject(listener: Listener<RejectEvent>): Disposable {
-    return this.rejectEvents.subscribe(listener);
-  }
-
-  /** Hears every breaker's admitted probes. */
-  onProbe(listener: Listener<ProbeEvent>): Disposable {
-    return this.probeEvents.subscribe(listener);
-  }
-
-  /** Hears every breaker's settled calls (turns on call timing for all of them while subscribed). */
-  onCall(listener: Listener<CallEvent>): Disposable {
-    return this.callEvents.subscribe(listener);
   }
 
   /** Hears breakers joining. */
