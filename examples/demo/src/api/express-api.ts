@@ -2,10 +2,9 @@
 
 import { circuitBreaker } from '@breakwater/express';
 import express from 'express';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { breakerOptions, type ApiConfig, type RunningApi } from './api-config.js';
 import { loadProfile } from './load-profile.js';
+import { serve } from './serve.js';
 
 /** Starts the Express version of the API on 127.0.0.1. */
 export async function startExpressApi(config: ApiConfig): Promise<RunningApi> {
@@ -14,15 +13,5 @@ export async function startExpressApi(config: ApiConfig): Promise<RunningApi> {
     const answer = await loadProfile(config.upstream, req.params.id, config.upstreamTimeout);
     res.status(answer.status).json(answer.body);
   });
-  const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return serve(app);
 }

@@ -3,10 +3,9 @@
 import { circuitBreaker } from '@breakwater/koa';
 import Router from '@koa/router';
 import Koa from 'koa';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { breakerOptions, type ApiConfig, type RunningApi } from './api-config.js';
 import { loadProfile } from './load-profile.js';
+import { serve } from './serve.js';
 
 /** Starts the Koa version of the API on 127.0.0.1. */
 export async function startKoaApi(config: ApiConfig): Promise<RunningApi> {
@@ -18,15 +17,5 @@ export async function startKoaApi(config: ApiConfig): Promise<RunningApi> {
     ctx.body = answer.body;
   });
   app.use(router.routes());
-  const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return serve(app);
 }
