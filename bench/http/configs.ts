@@ -1,0 +1,225 @@
+// The HTTP benchmark table: one entry per configuration, grouped into sets that run interleaved.
+
+import type { ServerOptions } from '../lib/server-options.js';
+
+/** Ratios of one row to another, from rounds run side by side. */
+export interface Ratios {
+  /** Row req/s ÷ other req/s (median over rounds). */
+  readonly rps: number;
+  /** Row server CPU per request ÷ other's (median over rounds). */
+  readonly cpu: number;
+}
+
+/** A target a comparison is held to. */
+export interface Target {
+  readonly text: string;
+  readonly holds: (ratios: Ratios) => boolean;
+}
+
+/** A row's comparison with another row of its group. */
+export interface Comparison {
+  readonly vs: string;
+  readonly target?: Target;
+}
+
+/** One configuration: a server file, what it is asked to do, and what it is compared with. */
+export interface Row {
+  /** Unique id, also used in `--only`. */
+  readonly id: string;
+  /** What the results table calls it. */
+  readonly label: string;
+  /** The file under `servers/`, without `.ts`. */
+  readonly server: string;
+  readonly options?: Partial<ServerOptions>;
+  /** The path loaded; `distinctPaths` appends 0 … n-1 to it. */
+  readonly path: string;
+  readonly distinctPaths?: number;
+  /** The status every response must have. */
+  readonly status: number;
+  readonly compare?: readonly Comparison[];
+  /** Report heap growth and breakers held (keyed rows), with their targets. */
+  readonly heap?: { readonly maxGrowthBytes: number; readonly maxBreakers: number };
+}
+
+/** Rows that run interleaved (A B C A B C …) and are compared with each other. */
+export interface Group {
+  readonly title: string;
+  readonly rows: readonly Row[];
+}
+
+const within = (cpu: number, rps: number): Target => ({
+  text: `CPU/req ≤ ×${cpu.toFixed(2)} and req/s ≥ ×${rps.toFixed(2)}`,
+  holds: (r) => r.cpu <= cpu && r.rps >= rps,
+});
+const atLeast = (rps: number): Target => ({
+  text: `req/s ≥ ×${rps.toFixed(2)}`,
+  holds: (r) => r.rps >= rps,
+});
+const above: Target = { text: 'req/s > ×1.00', holds: (r) => r.rps > 1 };
+const ahead: Target = { text: 'less CPU/req (ahead)', holds: (r) => r.cpu < 1 };
+
+type Framework = 'express' | 'koa' | 'fastify';
+const FRAMEWORKS: readonly Framework[] = ['express', 'koa', 'fastify'];
+const TITLE: Record<Framework, string> = {
+  express: 'Express 5',
+  koa: 'Koa 3',
+  fastify: 'Fastify 5',
+};
+const CLOSED_TARGET: Record<Framework, Target> = {
+  express: within(1.02, 0.98),
+  koa: within(1.02, 0.98),
+  fastify: within(1.03, 0.97),
+};
+
+function closedGroup(fw: Framework): Group {
+  const rows: Row[] = [
+    { id: `${fw}-bare`, label: `${fw} bare`, server: `${fw}-bare`, path: '/hello', status: 200 },
+    {
+      id: `${fw}-breakwater`,
+      label: `${fw} + breakwater (closed)`,
+      server: `${fw}-breakwater`,
+      path: '/hello',
+      status: 200,
+      compare: [{ vs: `${fw}-bare`, target: CLOSED_TARGET[fw] }],
+    },
+  ];
+  const peer = fw === 'express' ? 'opossum' : fw === 'fastify' ? 'peer' : undefined;
+  if (peer !== undefined) {
+    const peerId = `${fw}-${peer}`;
+    rows.push({
+      id: peerId,
+      label: fw === 'express' ? 'express + opossum' : 'fastify + @fastify/circuit-breaker',
+      server: `${fw}-${peer}`,
+      path: '/hello',
+      status: 200,
+      compare: [{ vs: `${fw}-bare` }],
+    });
+    rows[1] = { ...rows[1]!, compare: [...rows[1]!.compare!, { vs: peerId, target: ahead }] };
+  }
+  return { title: `${TITLE[fw]}: closed path and peers`, rows };
+}
+
+function openGroup(fw: Framework): Group {
+  return {
+    title: `${TITLE[fw]}: open path (503)`,
+    rows: [
+      {
+        id: `${fw}-503-first`,
+        label: `${fw} bare 503 from the earliest hook`,
+        server: `${fw}-bare`,
+        options: { route: 'reject503' },
+        path: '/hello',
+        status: 503,
+      },
+      {
+        id: `${fw}-breakwater-open`,
+        label: `${fw} + breakwater (open, 503)`,
+        server: `${fw}-breakwater`,
+        options: { state: 'open' },
+        path: '/hello',
+        status: 503,
+        compare: [
+          { vs: `${fw}-503-first`, target: atLeast(0.97) },
+          { vs: `${fw}-open-hello`, target: above },
+        ],
+      },
+      {
+        id: `${fw}-open-hello`,
+        label: `${fw} bare hello world`,
+        server: `${fw}-bare`,
+        path: '/hello',
+        status: 200,
+      },
+    ],
+  };
+}
+
+function cachedGroup(fw: Framework): Group {
+  return {
+    title: `${TITLE[fw]}: cached path (2 KB JSON while open)`,
+    rows: [
+      {
+        id: `${fw}-body`,
+        label: `${fw} bare, 2 KB JSON`,
+        server: `${fw}-bare`,
+        options: { route: 'body' },
+        path: '/body',
+        status: 200,
+      },
+      {
+        id: `${fw}-breakwater-cached`,
+        label: `${fw} + breakwater (open, served from cache)`,
+        server: `${fw}-breakwater`,
+        options: { route: 'body', state: 'cached' },
+        path: '/body',
+        status: 200,
+        compare: [{ vs: `${fw}-body`, target: atLeast(0.9) }],
+      },
+    ],
+  };
+}
+
+const keyedGroup: Group = {
+  title: 'Fastify 5: 10,000 distinct keys, maxBreakers 1,000',
+  rows: [
+    {
+      id: 'fastify-keys-bare',
+      label: 'fastify bare, 10,000 paths',
+      server: 'fastify-bare',
+      path: '/k/',
+      distinctPaths: 10_000,
+      status: 200,
+    },
+    {
+      id: 'fastify-keys-breakwater',
+      label: 'fastify + breakwater keyed by path',
+      server: 'fastify-breakwater',
+      options: { keyed: true },
+      path: '/k/',
+      distinctPaths: 10_000,
+      status: 200,
+      compare: [{ vs: 'fastify-keys-bare' }],
+      heap: { maxGrowthBytes: 20 * 1024 * 1024, maxBreakers: 1000 },
+    },
+  ],
+};
+
+const extrasGroup: Group = {
+  title: 'Fastify 5: metrics and shared store',
+  rows: [
+    {
+      id: 'fastify-memory',
+      label: 'fastify + breakwater (in-memory, no metrics)',
+      server: 'fastify-breakwater',
+      path: '/hello',
+      status: 200,
+    },
+    {
+      id: 'fastify-metrics',
+      label: 'fastify + breakwater + registerMetrics',
+      server: 'fastify-breakwater',
+      options: { metrics: true },
+      path: '/hello',
+      status: 200,
+      compare: [{ vs: 'fastify-memory' }],
+    },
+    {
+      id: 'fastify-redis',
+      label: 'fastify + breakwater + RedisStore',
+      server: 'fastify-breakwater',
+      options: { store: 'redis' },
+      path: '/hello',
+      status: 200,
+      compare: [{ vs: 'fastify-memory' }],
+    },
+  ],
+};
+
+/** Every group, in the order they run and appear in RESULTS.md. */
+export const GROUPS: readonly Group[] = [
+  ...FRAMEWORKS.map(closedGroup),
+  ...FRAMEWORKS.map(openGroup),
+  ...FRAMEWORKS.map(cachedGroup),
+  keyedGroup,
+  extrasGroup,
+];

@@ -1,0 +1,24 @@
+// The bodies every benchmark server sends, so bare and guarded servers answer byte for byte alike.
+
+import { rejectionResponse } from '@breakwater/core/http';
+import { Rejection } from '@breakwater/core';
+
+/** The hello-world JSON object. */
+export const HELLO: { readonly hello: string } = { hello: 'world' };
+
+/** About 2 KB of JSON, serialized once, for the cached-path rows. */
+export const BODY_2KB: string = JSON.stringify({
+  items: Array.from({ length: 24 }, (_, i) => ({
+    id: i,
+    name: `item-${i}`,
+    description: 'a benchmark payload line of ordinary length',
+    price: 10 + i,
+  })),
+});
+
+/** The 503 short-circuit response our adapters send, prebuilt for the bare "earliest hook" servers. */
+export const OPEN_503: {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+} = rejectionResponse(new Rejection('bench', 'open', 3_600_000));

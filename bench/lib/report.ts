@@ -1,0 +1,195 @@
+// Renders a bench run as Markdown: machine, core micro-benchmarks, HTTP groups, targets.
+
+import type { GroupResult } from '../http/suite.js';
+import type { MicroResult } from '../micro/core.js';
+import type { BenchArgs } from './args.js';
+import type { Machine } from './machine.js';
+import { median, type Spread } from './stats.js';
+
+/** Everything one run produced. */
+export interface BenchReport {
+  readonly machine: Machine;
+  readonly args: BenchArgs;
+  readonly pinned: boolean;
+  readonly micro: readonly MicroResult[] | undefined;
+  readonly http: readonly GroupResult[] | undefined;
+}
+
+const int = (n: number): string => Math.round(n).toLocaleString('en-US');
+const fixed = (n: number, digits = 1): string => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
+const range = (s: Spread, f: (n: number) => string): string =>
+  `${f(s.median)} (${f(s.min)}–${f(s.max)})`;
+const ratio = (n: number): string => `×${n.toFixed(3)}`;
+const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MB`;
+const verdict = (holds: boolean | undefined): string =>
+  holds === undefined ? '' : holds ? 'holds' : '**missed**';
+
+/** One line of the targets summary. */
+interface TargetLine {
+  readonly what: string;
+  readonly target: string;
+  readonly measured: string;
+  readonly holds: boolean | undefined;
+}
+
+function microSection(micro: readonly MicroResult[], targets: TargetLine[]): string[] {
+  const bare = micro.find((m) => m.name === 'bare async call');
+  const lines = [
+    '## Core micro-benchmarks',
+    '',
+    'Time per call from mitata (p50 of its samples, and the mean); bytes per call = heap growth over',
+    'N calls between full GCs with a young generation too large to be scavenged mid-run, median of',
+    'seven rounds. Async cases include the awaiting loop\'s own promise work; "over bare" subtracts the',
+    'bare `async` call measured in the same run. Synchronous cases keep the permit in a module',
+    'variable, as an adapter keeps it on the request, so it cannot be optimized away.',
+    '',
+    '| case | ns/call p50 | ns/call mean | over bare async | bytes/call | target | holds |',
+    '| --- | ---: | ---: | ---: | ---: | --- | --- |',
+  ];
+  for (const m of micro) {
+    let over = '';
+    if (m.async && bare && m !== bare)
+      over = `+${fixed(m.p50 - bare.p50, 0)} ns, +${fixed(m.bytes - bare.bytes, 0)} B`;
+    let target = '';
+    let holds: boolean | undefined;
+    if (m.target) {
+      const parts = [`≤ ${m.target.ns} ns`];
+      holds = m.p50 <= m.target.ns;
+      if (m.target.bytes !== undefined) {
+        parts.push(`≤ ${m.target.bytes} B`);
+        // Under 8 bytes/call is the measurement's own noise (process.memoryUsage, loop).
+        holds = holds && m.bytes < m.target.bytes + 8;
+      }
+      target = parts.join(', ');
+      targets.push({
+        what: `core: ${m.name}`,
+        target,
+        measured: `${fixed(m.p50, 1)} ns, ${fixed(m.bytes, 0)} B`,
+        holds,
+      });
+    }
+    lines.push(
+      `| ${m.name} | ${fixed(m.p50, 1)} | ${fixed(m.avg, 1)} | ${over} | ${fixed(m.bytes, 0)} | ${target} | ${verdict(holds)} |`,
+    );
+  }
+  return lines;
+}
+
+function httpSection(groups: readonly GroupResult[], targets: TargetLine[]): string[] {
+  const lines = [
+    '## HTTP',
+    '',
+    'Each configuration runs on a fresh server process; the rows of a group run interleaved',
+    "(A B C A B C …). req/s is what autocannon completed; CPU/req is the server process's user +",
+    'system CPU time over the measured run divided by the requests it received. Figures are the',
+    'median (min–max) over rounds; ratios are the median of the per-round ratios to the row named',
+    '(below 1 is less CPU per request, above 1 more req/s).',
+  ];
+  const labelOf = new Map<string, string>();
+  for (const g of groups) for (const r of g.rows) labelOf.set(r.row.id, r.row.label);
+  for (const g of groups) {
+    lines.push(
+      '',
+      `### ${g.group.title}`,
+      '',
+      '| configuration | req/s | server CPU µs/req | vs | req/s ratio | CPU/req ratio | target | holds |',
+      '| --- | ---: | ---: | --- | ---: | ---: | --- | --- |',
+    );
+    const notes: string[] = [];
+    for (const r of g.rows) {
+      if (r.skipped && r.samples.length === 0) {
+        lines.push(`| ${r.row.label} | ${r.skipped.error ? 'error' : 'skipped'} | | | | | | |`);
+        notes.push(`${r.row.label}: ${r.skipped.error ? 'error' : 'skipped'}: ${r.skipped.reason}`);
+        for (const c of r.comparisons)
+          if (c.target)
+            targets.push({
+              what: `${r.row.label} vs ${labelOf.get(c.vs) ?? c.vs}`,
+              target: c.target,
+              measured: 'not run',
+              holds: undefined,
+            });
+        continue;
+      }
+      const figures = `${range(r.rps!, int)} | ${range(r.cpu!, (n) => fixed(n, 1))}`;
+      const comparisons = r.comparisons.length > 0 ? r.comparisons : [undefined];
+      comparisons.forEach((c, i) => {
+        const head = i === 0 ? `| ${r.row.label} | ${figures}` : '| ↳ | |';
+        if (c === undefined) {
+          lines.push(`${head} | | | | | |`);
+          return;
+        }
+        const vs = labelOf.get(c.vs) ?? c.vs;
+        const rps = c.ratios ? ratio(c.ratios.rps) : 'n/a';
+        const cpu = c.ratios ? ratio(c.ratios.cpu) : 'n/a';
+        lines.push(`${head} | ${vs} | ${rps} | ${cpu} | ${c.target ?? ''} | ${verdict(c.holds)} |`);
+        if (c.target)
+          targets.push({
+            what: `${r.row.label} vs ${vs}`,
+            target: c.target,
+            measured: c.ratios ? `req/s ${rps}, CPU/req ${cpu}` : 'not run',
+            holds: c.holds,
+          });
+      });
+      if (r.row.heap) {
+        const growth = median(r.samples.map((s) => s.server.heapNow - s.server.heapReady));
+        const after = median(r.samples.map((s) => s.server.heapNow));
+        const breakers = Math.max(...r.samples.map((s) => s.server.breakers));
+        const holds = growth < r.row.heap.maxGrowthBytes && breakers <= r.row.heap.maxBreakers;
+        notes.push(
+          `${r.row.label}: heap after the run ${mb(after)} (after GC), growth since the server was ` +
+            `ready ${mb(growth)} (median); breakers held at the end: ${int(breakers)} (most over rounds).`,
+        );
+        targets.push({
+          what: `${r.row.label}: heap growth and breakers`,
+          target: `< ${mb(r.row.heap.maxGrowthBytes)}, ≤ ${int(r.row.heap.maxBreakers)} breakers`,
+          measured: `${mb(growth)}, ${int(breakers)} breakers`,
+          holds,
+        });
+      }
+      for (const w of r.warnings) notes.push(`${r.row.label}: ${w}`);
+    }
+    if (notes.length > 0) lines.push('', ...notes.map((n) => `- ${n}`));
+  }
+  return lines;
+}
+
+/** The whole Markdown document. */
+export function renderReport(report: BenchReport): string {
+  const { machine: m, args } = report;
+  const targets: TargetLine[] = [];
+  const lines = [
+    '# Breakwater benchmark results',
+    '',
+    `Generated by \`pnpm bench${args.quick ? ' --quick' : ''}\` on ${m.date}.`,
+    '',
+    `- Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.platform}`,
+    `- Node ${m.node}`,
+    `- HTTP: ${args.rounds} interleaved round(s) per configuration, ` +
+      (args.quick
+        ? 'no warm-up, 2,000 requests per run, four groups at once'
+        : `${args.warmupSeconds} s warm-up + ${args.seconds} s measured per run`) +
+      `, ${args.connections} connections, 127.0.0.1; ` +
+      (report.pinned
+        ? 'server pinned to core 0 and load generator to core 1 (taskset).'
+        : 'no taskset here: processes not pinned.'),
+    '- Noise: other work shared this machine during the run; differences of a few percent are',
+    '  within the noise. Judge by the ratios (measured side by side), not the absolute figures.',
+    '',
+  ];
+  if (report.micro) lines.push(...microSection(report.micro, targets), '');
+  if (report.http) lines.push(...httpSection(report.http, targets), '');
+  if (targets.length > 0) {
+    lines.push(
+      '## Targets',
+      '',
+      '| what | target | measured | holds |',
+      '| --- | --- | --- | --- |',
+    );
+    for (const t of targets)
+      lines.push(
+        `| ${t.what} | ${t.target} | ${t.measured} | ${t.holds === undefined ? 'not run' : verdict(t.holds)} |`,
+      );
+    lines.push('');
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,233 @@
+// Core micro-benchmarks: breakwater's permit paths beside a bare async call, opossum and cockatiel.
+// Run by run.ts as `node --expose-gc --min-semi-space-size=64 --import tsx micro/core.ts <out.json> [--quick]`.
+
+import { writeFileSync } from 'node:fs';
+import { CircuitBreaker, KeyedBreakers, type Permit, type Rejection } from '@breakwater/core';
+import { rejectionResponse } from '@breakwater/core/http';
+import {
+  ConsecutiveBreaker,
+  circuitBreaker as cockatielBreaker,
+  handleAll,
+  type CircuitBreakerPolicy,
+} from 'cockatiel';
+import { bench, do_not_optimize, run } from 'mitata';
+import Opossum from 'opossum';
+import { bytesPerCall } from './alloc.js';
+
+/** One benchmark's figures. */
+export interface MicroResult {
+  readonly name: string;
+  readonly group: 'closed' | 'open' | 'keyed';
+  /** Median (p50) and mean time per call, ns. */
+  readonly p50: number;
+  readonly avg: number;
+  /** Median bytes allocated per call. */
+  readonly bytes: number;
+  /** The bare async call's figures are subtracted for async cases in the report. */
+  readonly async: boolean;
+  /** The case the issue sets a target for. */
+  readonly target?: { readonly ns: number; readonly bytes?: number };
+}
+
+const [out, ...flags] = process.argv.slice(2);
+const quick = flags.includes('--quick');
+
+const OPEN_FOR = 3_600_000;
+const work = async (): Promise<number> => 1;
+const fail = async (): Promise<never> => {
+  throw new Error('down');
+};
+
+// --- the breakers under test -------------------------------------------------------------
+const closed = new CircuitBreaker({ name: 'bench-closed', openDuration: OPEN_FOR });
+const countWindow = new CircuitBreaker({
+  name: 'bench-count-window',
+  failureRateThreshold: 50,
+  window: { type: 'count', size: 100 },
+  openDuration: OPEN_FOR,
+});
+const timeWindow = new CircuitBreaker({
+  name: 'bench-time-window',
+  failureRateThreshold: 50,
+  window: { type: 'time', duration: 60_000 },
+  openDuration: OPEN_FOR,
+});
+const open = new CircuitBreaker({ name: 'bench-open', openDuration: OPEN_FOR });
+for (let i = 0; i < 10; i++) {
+  const permit = open.tryAcquire();
+  if (permit.admitted) permit.failure();
+}
+if (open.state !== 'open') throw new Error('could not open the breakwater breaker');
+const keyed = new KeyedBreakers({ name: 'bench-keyed', openDuration: OPEN_FOR }, 1000);
+const KEYS = Array.from({ length: 100 }, (_, i) => `tenant-${i}`);
+
+const opossumClosed = new Opossum(work, { resetTimeout: OPEN_FOR });
+const opossumOpen = new Opossum(work, { resetTimeout: OPEN_FOR });
+opossumOpen.open();
+
+const cockatiel = (): CircuitBreakerPolicy =>
+  cockatielBreaker(handleAll, { halfOpenAfter: OPEN_FOR, breaker: new ConsecutiveBreaker(5) });
+const cockatielClosed = cockatiel();
+const cockatielOpen = cockatiel();
+for (let i = 0; i < 5; i++) await cockatielOpen.execute(fail).catch(() => undefined);
+
+// Where an adapter keeps the permit between the handler's start and its end (so it escapes).
+let held: Permit | Rejection | undefined;
+let k = 0;
+
+interface Case {
+  readonly name: string;
+  readonly group: MicroResult['group'];
+  readonly fn: () => unknown;
+  readonly async: boolean;
+  readonly target?: MicroResult['target'];
+}
+
+const cases: Case[] = [
+  { name: 'bare async call', group: 'closed', async: true, fn: () => work() },
+  {
+    name: 'breakwater acquire + success (closed)',
+    group: 'closed',
+    async: false,
+    target: { ns: 50, bytes: 0 },
+    fn: () => {
+      held = closed.tryAcquire();
+      if (held.admitted) held.success();
+    },
+  },
+  {
+    name: 'breakwater acquire + record({ status }) (closed)',
+    group: 'closed',
+    async: false,
+    fn: () => {
+      held = closed.tryAcquire();
+      if (held.admitted) held.record({ status: 200 });
+    },
+  },
+  {
+    name: 'breakwater acquire + success, count window (rate policy)',
+    group: 'closed',
+    async: false,
+    fn: () => {
+      held = countWindow.tryAcquire();
+      if (held.admitted) held.success();
+    },
+  },
+  {
+    name: 'breakwater acquire + success, time window (rate policy)',
+    group: 'closed',
+    async: false,
+    fn: () => {
+      held = timeWindow.tryAcquire();
+      if (held.admitted) held.success();
+    },
+  },
+  {
+    name: 'breakwater execute() (closed)',
+    group: 'closed',
+    async: true,
+    fn: () => closed.execute(work),
+  },
+  { name: 'opossum fire() (closed)', group: 'closed', async: true, fn: () => opossumClosed.fire() },
+  {
+    name: 'cockatiel execute() (closed)',
+    group: 'closed',
+    async: true,
+    fn: () => cockatielClosed.execute(work),
+  },
+  {
+    name: 'breakwater tryAcquire() rejection (open)',
+    group: 'open',
+    async: false,
+    target: { ns: 100 },
+    fn: () => {
+      held = open.tryAcquire();
+    },
+  },
+  {
+    name: 'breakwater rejection + rejectionResponse() (open)',
+    group: 'open',
+    async: false,
+    fn: () => {
+      const rejection = open.tryAcquire();
+      if (!rejection.admitted) do_not_optimize(rejectionResponse(rejection));
+    },
+  },
+  {
+    name: 'breakwater execute() rejects (open)',
+    group: 'open',
+    async: true,
+    fn: () => open.execute(work).catch(() => undefined),
+  },
+  {
+    name: 'opossum fire() rejects (open)',
+    group: 'open',
+    async: true,
+    fn: () => opossumOpen.fire().catch(() => undefined),
+  },
+  {
+    name: 'cockatiel execute() rejects (open)',
+    group: 'open',
+    async: true,
+    fn: () => cockatielOpen.execute(work).catch(() => undefined),
+  },
+  {
+    name: 'breakwater keyed get(key) + acquire + success (100 keys)',
+    group: 'keyed',
+    async: false,
+    fn: () => {
+      held = keyed.get(KEYS[k++ % 100]!).tryAcquire();
+      if (held.admitted) held.success();
+    },
+  },
+];
+
+/** Quick mode's stand-in for mitata: mean ns per call over `n` calls, median of three rounds. */
+async function roughTime(c: Case, n: number): Promise<{ p50: number; avg: number }> {
+  const rounds: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    const start = process.hrtime.bigint();
+    if (c.async) for (let i = 0; i < n; i++) await c.fn();
+    else for (let i = 0; i < n; i++) c.fn();
+    rounds.push(Number(process.hrtime.bigint() - start) / n);
+  }
+  rounds.sort((a, b) => a - b);
+  return { p50: rounds[1]!, avg: rounds[1]! };
+}
+
+const times = new Map<string, { p50: number; avg: number }>();
+if (quick) {
+  for (const c of cases) times.set(c.name, await roughTime(c, 5_000));
+} else {
+  for (const c of cases) bench(c.name, c.fn);
+  const report = await run({ format: 'mitata', colors: false, throw: true });
+  for (const trial of report.benchmarks) {
+    const stats = trial.runs[0]?.stats;
+    if (stats) times.set(trial.alias, { p50: stats.p50, avg: stats.avg });
+  }
+}
+
+const results: MicroResult[] = [];
+for (const c of cases) {
+  const time = times.get(c.name);
+  const bytes = await bytesPerCall(c.fn, {
+    n: quick ? 2_000 : 20_000,
+    rounds: quick ? 3 : 7,
+    async: c.async,
+  });
+  results.push({
+    name: c.name,
+    group: c.group,
+    p50: time?.p50 ?? Number.NaN,
+    avg: time?.avg ?? Number.NaN,
+    bytes,
+    async: c.async,
+    ...(c.target ? { target: c.target } : {}),
+  });
+}
+
+do_not_optimize(held);
+opossumClosed.shutdown();
+opossumOpen.shutdown();
+if (out) writeFileSync(out, JSON.stringify(results, null, 2));
+else console.table(results);

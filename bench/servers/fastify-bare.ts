@@ -1,0 +1,22 @@
+// Bare Fastify 5: hello world, the 2 KB body, or the 503 from the onRequest hook.
+
+import Fastify from 'fastify';
+import { BODY_2KB, HELLO, OPEN_503 } from '../lib/payloads.js';
+import { serve } from '../lib/serve.js';
+import { serverOptions } from '../lib/server-options.js';
+
+const options = serverOptions();
+const app = Fastify();
+if (options.route === 'reject503') {
+  app.addHook('onRequest', (_request, reply, _done) => {
+    void reply.code(OPEN_503.status).headers(OPEN_503.headers).send(OPEN_503.body);
+  });
+}
+app.get('/hello', async () => HELLO);
+app.get('/body', (_request, reply) => {
+  void reply.type('application/json').send(BODY_2KB);
+});
+app.get('/k/:id', async () => HELLO);
+
+await app.listen({ port: 0, host: '127.0.0.1' });
+await serve(app.server);

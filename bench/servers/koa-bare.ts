@@ -1,0 +1,27 @@
+// Bare Koa 3: hello world, the 2 KB body, or the 503 from the first middleware.
+
+import { createServer } from 'node:http';
+import Koa from 'koa';
+import { BODY_2KB, HELLO, OPEN_503 } from '../lib/payloads.js';
+import { serve } from '../lib/serve.js';
+import { serverOptions } from '../lib/server-options.js';
+
+const options = serverOptions();
+const app = new Koa();
+if (options.route === 'reject503') {
+  app.use(async (ctx) => {
+    ctx.status = OPEN_503.status;
+    ctx.set(OPEN_503.headers);
+    ctx.body = OPEN_503.body;
+  });
+}
+app.use(async (ctx) => {
+  if (ctx.path === '/body') {
+    ctx.type = 'application/json';
+    ctx.body = BODY_2KB;
+  } else {
+    ctx.body = HELLO;
+  }
+});
+
+await serve(createServer(app.callback()));
