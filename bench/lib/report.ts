@@ -133,11 +133,11 @@ function httpSection(groups: readonly GroupResult[], targets: TargetLine[]): str
       if (r.row.heap) {
         const growth = median(r.samples.map((s) => s.server.heapNow - s.server.heapReady));
         const after = median(r.samples.map((s) => s.server.heapNow));
-        const breakers = Math.max(...r.samples.map((s) => s.server.breakers));
+        const breakers = Math.max(...r.samples.map((s) => s.server.keyedBreakers));
         const holds = growth < r.row.heap.maxGrowthBytes && breakers <= r.row.heap.maxBreakers;
         notes.push(
           `${r.row.label}: heap after the run ${mb(after)} (after GC), growth since the server was ` +
-            `ready ${mb(growth)} (median); breakers held at the end: ${int(breakers)} (most over rounds).`,
+            `ready ${mb(growth)} (median); keyed breakers held at the end: ${int(breakers)} (most over rounds).`,
         );
         targets.push({
           what: `${r.row.label}: heap growth and breakers`,

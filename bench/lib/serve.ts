@@ -20,8 +20,9 @@ export interface ServerStats {
   readonly heapReady: number;
   readonly heapReset: number;
   readonly heapNow: number;
-  /** Breakers in the process-wide registry now. */
+  /** Breakers in the process-wide registry now, and how many of them are keyed. */
   readonly breakers: number;
+  readonly keyedBreakers: number;
 }
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -86,6 +87,7 @@ export async function serve(server: Server, prepare?: Prepare): Promise<void> {
           heapReset,
           heapNow: heapAfterGc(),
           breakers: defaultRegistry.size,
+          keyedBreakers: defaultRegistry.list().filter((b) => b.key !== undefined).length,
         },
       });
     }
