@@ -5,6 +5,7 @@ import type { CircuitBreaker } from '../circuit-breaker.js';
 import { mergeExposeHeaders, STATE_HEADER } from '../http/headers.js';
 import type { Permit } from '../permit.js';
 import { wireState } from '../state.js';
+import { brokenOffByServer } from './broken-off.js';
 import { isShortCircuit } from './short-circuit.js';
 
 /** Sets the state and expose headers on `res` (and in a `writeHead` headers object, which wins over `setHeader`). */
@@ -71,7 +72,13 @@ export class GuardedCall {
       if (isShortCircuit(res)) this.permit.ignore();
       else this.permit.record({ status: res.statusCode });
     });
-    res.once('close', () => this.permit.ignore());
+    res.once('close', () => {
+      if (this.permit.settled) return;
+      // cut off by the server (a body stream that errored mid-way): a failure; the client left: ignored
+      if (!isShortCircuit(res) && brokenOffByServer(req, res))
+        this.fail(res.errored ?? new Error('the response was broken off before it finished'));
+      else this.permit.ignore();
+    });
     this.onAttach?.(req, res, this);
   }
 
