@@ -10,6 +10,7 @@ import {
   type Handler,
   type RunningApp,
 } from './fixtures/index.js';
+import { cacheScenarios } from './cache.scenarios.js';
 import { send, start } from './http-client.js';
 import { gate, until } from './sync.js';
 
@@ -58,6 +59,8 @@ describe.each(fixtures)('$name', (fixture) => {
   };
 
   async function serve(spec: AppSpec): Promise<string> {
+    await app?.close(); // a test may serve several apps in turn
+    app = undefined;
     app = await fixture.createApp(spec);
     return app.url;
   }
@@ -488,6 +491,14 @@ describe.each(fixtures)('$name', (fixture) => {
       expect(res.headers['content-type']).toMatch(/problem\+json/);
       expect(res.headers['x-circuit-breaker-state']).toBe('open');
     });
+  });
+
+  cacheScenarios({
+    fixture,
+    clock: () => clock,
+    registry: () => registry,
+    options,
+    serve,
   });
 
   describe('bad options', () => {

@@ -7,6 +7,7 @@ export {
   ResponseCache,
   ResponseCapture,
   createResponseCache,
+  defaultCacheKey,
   isPromiseLike,
   parseCacheOptions,
   type CacheConfig,
@@ -61,9 +62,11 @@ export { MemoryStore, memoryStore, type BreakerStore } from './store.js';
 export { invalid as invalidOption } from './validate.js';
 export {
   Guard,
+  GuardCache,
   GuardRejection,
   GuardedCall,
   GUARD_OPTION_NAMES,
+  createGuardCache,
   isShortCircuit,
   markShortCircuit,
   parseGuardOptions,

@@ -1,6 +1,7 @@
 // The Fastify plugin: one guard per route, built in onRoute; short-circuits from onRequest.
 
 import {
+  createGuardCache,
   Guard,
   parseGuardOptions,
   routeBreakerName,
@@ -94,13 +95,16 @@ function asArray<T>(value: T | T[] | undefined): T[] {
 }
 
 const plugin: FastifyPluginCallback<FastifyCircuitBreakerOptions> = (fastify, rawOptions, done) => {
-  const options = withoutRegisterOptions(rawOptions);
+  let options = withoutRegisterOptions(rawOptions);
   try {
     parseGuardOptions(options, '@breakwater/fastify options'); // bad options fail at registration
   } catch (error) {
     done(error as Error);
     return;
   }
+  // One response cache for every route of this registration (a POST invalidates what a GET stored).
+  const shared = createGuardCache(options.cache, options.clock);
+  if (shared !== undefined) options = { ...options, cache: shared.cache };
   fastify.addHook('onRoute', (route: RouteOptions) => {
     const own = route.config?.circuitBreaker;
     if (own === false) return;

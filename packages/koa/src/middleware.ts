@@ -24,9 +24,17 @@ function routeName(ctx: Context): string | undefined {
 }
 
 function writeReply(ctx: Context, reply: GuardReply): void {
+  const headers = reply.headers as Record<string, string | string[]>;
   ctx.status = reply.status;
-  ctx.set(reply.headers as Record<string, string | string[]>);
+  ctx.set(headers);
   ctx.body = typeof reply.body === 'string' ? reply.body : Buffer.from(reply.body);
+  ctx.set(headers); // again: setting the body rewrote Content-Length (a cached HEAD reply has no body)
+}
+
+/** The cache keys on the URL as received; koa-mount rewrites `req.url`, so keep the original on it. */
+function keepOriginalUrl(ctx: Context): void {
+  const req = ctx.req as { originalUrl?: string };
+  req.originalUrl ??= ctx.originalUrl;
 }
 
 /**
@@ -40,9 +48,11 @@ function writeReply(ctx: Context, reply: GuardReply): void {
 export function circuitBreaker(options: KoaCircuitBreakerOptions = {}): Middleware {
   const guard = new Guard(parseGuardOptions<Context>(options));
   const onReject = options.onReject;
+  const cached = guard.responseHooks !== undefined;
   return async function circuitBreakerMiddleware(ctx: Context, next: Next): Promise<void> {
     const decision = guard.admit(ctx, routeName(ctx));
     if (decision === undefined) return next();
+    if (cached) keepOriginalUrl(ctx);
     if (decision.admitted) {
       decision.attach(ctx.req, ctx.res);
       try {

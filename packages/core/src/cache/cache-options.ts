@@ -50,15 +50,17 @@ export interface CacheOptions {
    * invalidates the key it computes for itself. The request headers named by a response's `Vary`
    * are always added to it.
    *
-   * The default is the request target as the adapter gives it (path and query, no scheme, no
-   * host). `Host`, `Forwarded` and `X-Forwarded-*` are deliberately NOT part of it: they are
-   * client-controlled unless a proxy rewrites them, and keying on them lets anyone fill the cache
-   * with junk variants. The flip side: if your responses depend on them (virtual hosts serving
-   * different sites from one process, absolute URLs or redirects built from `Host` or
-   * `X-Forwarded-Host`), add them to the key, e.g. `(req) => \`${req.headers.host}${req.url}\``,
-   * or send `Vary: Host`; otherwise one host's response can be served for another, and a forged
-   * header can poison what everybody gets while the breaker is open.
-   * @defaultValue `(req) => req.url`
+   * The default is the request's `Host` header (lower-cased, as the server received it) and the
+   * request target as the adapter gives it (path and query): `"<host> <path?query>"`, so that a
+   * process serving several virtual hosts or tenants never serves one host's page to another.
+   * `Forwarded` and `X-Forwarded-*` are deliberately NOT part of it: they are client-controlled
+   * unless a proxy rewrites them, and keying on them lets anyone fill the cache with junk
+   * variants. If your responses reflect them (absolute URLs or redirects built from
+   * `X-Forwarded-Host` or `X-Forwarded-Proto`), send `Vary: X-Forwarded-Host` (the Vary'd value
+   * becomes part of the key) or add the header to the key, e.g.
+   * `(req) => \`${req.headers['x-forwarded-host']} ${req.url}\``; otherwise a forged header can
+   * poison what everybody gets while the breaker is open.
+   * @defaultValue `defaultCacheKey`: `(req) => \`${host.toLowerCase()} ${req.url}\``
    */
   key?: (request: CacheRequest) => string | undefined;
   /**

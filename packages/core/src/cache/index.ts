@@ -37,6 +37,7 @@ export {
   MAX_VARIANTS,
   ResponseCache,
   createResponseCache,
+  defaultCacheKey,
   type CacheHitDetail,
   type CacheSource,
   type CacheTicket,

@@ -9,6 +9,7 @@ import {
   MAX_VARIANTS,
   ResponseCache,
   createResponseCache,
+  defaultCacheKey,
   type CachedReply,
 } from './response-cache.js';
 
@@ -481,10 +482,22 @@ describe('ResponseCache: invalidation', () => {
 });
 
 describe('ResponseCache: keys', () => {
-  it('does not put Host or X-Forwarded-* into the default key', () => {
+  it('puts the lower-cased Host, but not X-Forwarded-*, into the default key', () => {
     const { cache } = setup();
-    respond(cache, get('/a', { host: 'one.example', 'x-forwarded-host': 'x' }), 200, {}, 'x');
-    expect(hit(cache, get('/a', { host: 'two.example' }))).toBeDefined();
+    respond(cache, get('/a', { host: 'One.Example', 'x-forwarded-host': 'x' }), 200, {}, 'one');
+    expect(hit(cache, get('/a', { host: 'two.example' }))).toBeUndefined();
+    expect(hit(cache, get('/a', { host: 'one.example', 'x-forwarded-host': 'y' }))).toBeDefined();
+    expect(hit(cache, get('/a', { host: 'ONE.EXAMPLE' }))!.body!.toString()).toBe('one');
+    expect(defaultCacheKey(get('/a?b=1', { host: 'One.Example:8080' }))).toBe(
+      'one.example:8080 /a?b=1',
+    );
+  });
+
+  it('keys a request without Host apart from every hosted one', () => {
+    const { cache } = setup();
+    respond(cache, get('/a'), 200, {}, 'bare');
+    expect(hit(cache, get('/a', { host: 'one.example' }))).toBeUndefined();
+    expect(hit(cache, get('/a'))!.body!.toString()).toBe('bare');
   });
 
   it('uses a custom key, and undefined from it means not cached', () => {

@@ -55,6 +55,18 @@ export interface CacheTicket {
   readonly source: CacheSource | undefined;
 }
 
+/**
+ * The default cache key: the request's `Host` header, lower-cased (empty when absent), a space, and
+ * the request target as the adapter gives it (path and query), e.g. `api.example:8080 /users/7?x=1`;
+ * `undefined` without a target. `X-Forwarded-*` and `Forwarded` are not part of it.
+ */
+export function defaultCacheKey(request: CacheRequest): string | undefined {
+  const url = request.url;
+  if (url === undefined || url.length === 0) return undefined;
+  const host = request.headers.host;
+  return typeof host === 'string' ? `${host.toLowerCase()} ${url}` : ` ${url}`;
+}
+
 /** Variants (by `Vary`) kept per key; the oldest goes first. */
 export const MAX_VARIANTS = 8;
 /** Longest key; a longer one is neither stored nor served. */
@@ -424,7 +436,7 @@ export class ResponseCache {
   private keyOf(request: CacheRequest, source: CacheSource | undefined): string | undefined {
     let key: unknown;
     const custom = this.config.key;
-    if (custom === undefined) key = request.url;
+    if (custom === undefined) key = defaultCacheKey(request);
     else {
       try {
         key = custom(request);

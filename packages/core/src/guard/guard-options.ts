@@ -1,6 +1,8 @@
 // The options every adapter takes (breaker options plus key, skip, onReject, maxBreakers, cache), parsed once.
 
 import { BREAKER_OPTION_NAMES, parseBreakerOptions } from '../configuration.js';
+import { parseCacheOptions, type CacheOptions } from '../cache/cache-options.js';
+import type { ResponseCache } from '../cache/response-cache.js';
 import { defaultIsFailure } from '../http/classify.js';
 import { consoleLogger, warnOnce, type Logger } from '../logger.js';
 import type { BreakerOptions, CallOutcome } from '../options.js';
@@ -35,8 +37,12 @@ export interface GuardOptions<
    * @defaultValue the built-in 503 problem+json response
    */
   onReject?: OnReject;
-  /** The response cache (fallback while open): `true` or cache options. Accepted, not yet used. @defaultValue off */
-  cache?: unknown;
+  /**
+   * The response cache (fallback while open): `true`, cache options, or a `ResponseCache` to share
+   * between middlewares. Built once per middleware (per plugin registration on Fastify).
+   * @defaultValue off
+   */
+  cache?: boolean | CacheOptions | ResponseCache;
 }
 
 /** The parsed form of {@link GuardOptions}. */
@@ -104,9 +110,14 @@ export function parseGuardOptions<Req>(
       }
     };
   }
-  if (options.cache !== undefined && options.cache !== false && options.cache !== true) {
-    if (typeof options.cache !== 'object' || options.cache === null) {
-      invalid('cache', options.cache, 'true, false or cache options');
+  const cache: unknown = options.cache;
+  if (cache !== undefined && cache !== false && cache !== true) {
+    if (typeof cache !== 'object' || cache === null) {
+      invalid('cache', cache, 'true, false, cache options or a ResponseCache');
+    }
+    // A ResponseCache is already valid; options are checked now (a TypeError naming cache.<option>).
+    if (typeof (cache as { lookup?: unknown }).lookup !== 'function') {
+      parseCacheOptions(cache as CacheOptions);
     }
   }
   return Object.freeze({

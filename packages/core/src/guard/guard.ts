@@ -10,6 +10,7 @@ import { obtainBreaker } from '../obtain-breaker.js';
 import type { Rejection } from '../permit.js';
 import { defaultRegistry, type BreakerRegistry } from '../registry.js';
 import { wireState } from '../state.js';
+import { obtainGuardCache } from './guard-cache.js';
 import type { GuardConfig } from './guard-options.js';
 import { GuardedCall } from './guarded-call.js';
 import { markShortCircuit } from './short-circuit.js';
@@ -77,8 +78,11 @@ function freshName(): string {
  * `GET /users/:id`), else a fresh `breaker-N`. Same name, same breaker (within a registry).
  */
 export class Guard<Req> {
-  /** Where the response cache plugs in; `undefined` until someone wires one. */
-  responseHooks: GuardResponseHooks | undefined = undefined;
+  /**
+   * Where the response cache plugs in: a `GuardCache` when the `cache` option is on, else
+   * `undefined` (then no response is tapped: no per-request work for the cache).
+   */
+  responseHooks: GuardResponseHooks | undefined;
   private readonly sources = new Map<string, CircuitBreaker | KeyedBreakers>();
   private anonymous: CircuitBreaker | KeyedBreakers | undefined;
   private readonly capture = (req: IncomingMessage, res: ServerResponse, call: GuardedCall): void =>
@@ -91,6 +95,7 @@ export class Guard<Req> {
   ) {
     const name = config.name ?? defaultName;
     if (name !== undefined) this.anonymous = this.create(name);
+    this.responseHooks = obtainGuardCache(config as GuardConfig<unknown>, name);
   }
 
   /**
@@ -113,12 +118,14 @@ export class Guard<Req> {
 
   /** The response for a rejection: a cached one if the cache seam offers it, else the built-in 503. */
   reply(req: IncomingMessage, rejected: GuardRejection): GuardReply | Promise<GuardReply> {
-    const fallback = this.responseHooks?.fallback;
-    if (fallback === undefined) return rejectionResponse(rejected.rejection);
-    return Promise.resolve(fallback(req, rejected)).then(
-      (cached) => cached ?? rejectionResponse(rejected.rejection),
-      () => rejectionResponse(rejected.rejection),
-    );
+    const hooks = this.responseHooks;
+    if (hooks?.fallback === undefined) return rejectionResponse(rejected.rejection);
+    return Promise.resolve()
+      .then(() => hooks.fallback!(req, rejected))
+      .then(
+        (cached) => cached ?? rejectionResponse(rejected.rejection),
+        () => rejectionResponse(rejected.rejection),
+      );
   }
 
   /**

@@ -43,6 +43,7 @@ function stamp(res: ServerResponse, breaker: CircuitBreaker, headers: unknown): 
 export class GuardedCall {
   /** Discriminates an admitted call from a rejection. */
   readonly admitted = true as const;
+  private status: number | undefined = undefined;
 
   constructor(
     /** The breaker that admitted the call. */
@@ -70,7 +71,7 @@ export class GuardedCall {
     } as ServerResponse['writeHead'];
     res.once('finish', () => {
       if (isShortCircuit(res)) this.permit.ignore();
-      else this.permit.record({ status: res.statusCode });
+      else this.permit.record({ status: this.status ?? res.statusCode });
     });
     res.once('close', () => {
       if (this.permit.settled) return;
@@ -80,6 +81,14 @@ export class GuardedCall {
       else this.permit.ignore();
     });
     this.onAttach?.(req, res, this);
+  }
+
+  /**
+   * Records `status` instead of the one the client is sent, e.g. when the cache replaced a 5xx
+   * with a stored response (stale-if-error): the handler still failed.
+   */
+  recordStatus(status: number): void {
+    this.status = status;
   }
 
   /** The call threw or rejected: records a failure (or what `isFailure` says) with the error. */

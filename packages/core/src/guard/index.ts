@@ -16,3 +16,4 @@ export {
 export { GuardedCall } from './guarded-call.js';
 export { isShortCircuit, markShortCircuit } from './short-circuit.js';
 export { routeBreakerName } from './route-name.js';
+export { GuardCache, createGuardCache } from './guard-cache.js';
