@@ -50,6 +50,11 @@ interface Entry {
 /** Breakers per shared-count script call. */
 const COUNT_BATCH = 100;
 
+/** How far ahead of the local clock a record's version (Redis server time) may be: clock skew, at most a day. */
+const FUTURE_LIMIT_MS = 86_400_000;
+/** The longest duration any breaker option accepts (ms): no real reopen time is further away. */
+const MAX_DURATION_MS = 2_147_483_647;
+
 /**
  * A breaker store that shares state across replicas through Redis. When a breaker opens or closes
  * on one replica, every replica with a breaker of the same name follows, with the same reopen time
@@ -318,11 +323,17 @@ export class RedisStore implements BreakerStore {
   /** Follows a fleet record: the latest reopen time wins; a pending local write decides for itself. */
   private apply(entry: Entry, record: StateRecord): void {
     if (record.v <= entry.version) return;
+    const now = Date.now();
+    // no Breakwater writer stamps a version a day ahead (heeding one would deafen this breaker), nor
+    // a reopen time beyond the longest open duration the options allow (it would wedge it open)
+    if (record.v > now + FUTURE_LIMIT_MS || record.r > now + MAX_DURATION_MS + FUTURE_LIMIT_MS) {
+      this.malformed('a state record from the far future');
+      return;
+    }
     if (record.s === 'closed' && (entry.pending !== undefined || entry.writing)) return;
     entry.version = record.v;
     const breaker = entry.breaker;
     const state = breaker.state;
-    const now = Date.now();
     if (record.s === 'open') {
       if (state === 'forced-open' || state === 'disabled') return;
       if (state === 'open' && now + breaker.retryAfterMs >= record.r - 2) return;

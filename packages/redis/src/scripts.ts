@@ -13,18 +13,22 @@ import { LuaScript } from './lua-script.js';
  * `open` already past its reopen time is stale and not written; a `closed` is accepted when the
  * fleet is closed already (no-op), when the fleet's open has reached its reopen time (it was in
  * half-open, where a probe may close it), or when forced. A record that cannot be parsed (garbage in
- * the key, or a key of another type) counts as absent and is overwritten. An accepted record gets a
+ * the key, or a key of another type) counts as absent and is overwritten, and so does one whose version
+ * is more than a day ahead of server time or whose reopen time is further than any open duration allows. An accepted record gets a
  * version (server time in ms, strictly greater than the one it replaces), is stored with a TTL and
  * published. Returns `{ accepted (1|0), record JSON or false }`: the fleet's record after the call.
  */
 export const SET_STATE: LuaScript = new LuaScript(`
 local cur = nil
+local now = tonumber(ARGV[8])
+local t = redis.call('TIME')
+local ver = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local raw = redis.pcall('GET', KEYS[1])
 if type(raw) == 'string' then
   local ok, v = pcall(cjson.decode, raw)
   if ok and type(v) == 'table' and (v.s == 'open' or v.s == 'closed')
     and type(v.r) == 'number' and type(v.v) == 'number' and type(v.n) == 'string'
-    and type(v.o) == 'string' then
+    and type(v.o) == 'string' and v.v <= ver + 86400000 and v.r <= now + 2147483647 + 86400000 then
     cur = v
   end
 end
@@ -32,7 +36,6 @@ if cur == nil then raw = false end
 local state = ARGV[3]
 local reopenAt = tonumber(ARGV[4])
 local ttl = tonumber(ARGV[6])
-local now = tonumber(ARGV[8])
 if state == 'open' then
   if reopenAt <= now then return {0, raw} end
   if cur and cur.s == 'open' and cur.r >= reopenAt then return {0, raw} end
@@ -40,8 +43,6 @@ elseif ARGV[7] ~= '1' and cur then
   if cur.s == 'closed' then return {0, raw} end
   if cur.r > now then return {0, raw} end
 end
-local t = redis.call('TIME')
-local ver = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 if cur and cur.v >= ver then ver = cur.v + 1 end
 local msg = cjson.encode({n = ARGV[2], s = state, r = reopenAt, v = ver, o = ARGV[5]})
 if state == 'open' then ttl = ttl + (reopenAt - now) end
