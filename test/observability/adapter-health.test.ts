@@ -1,16 +1,10 @@
-// Health, readiness and /metrics routes written in a few lines per framework, over real HTTP after a trip.
+// Each adapter's health and readiness handlers, and a /metrics route, over real HTTP after a trip.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  BreakerRegistry,
-  ManualClock,
-  healthResponse,
-  readiness,
-  type HealthResponse,
-} from '@breakwater/core';
-import { circuitBreaker as expressBreaker } from '@breakwater/express';
-import fastifyCircuitBreaker from '@breakwater/fastify';
-import { circuitBreaker as koaBreaker } from '@breakwater/koa';
+import { BreakerRegistry, ManualClock } from '@breakwater/core';
+import * as forExpress from '@breakwater/express';
+import fastifyCircuitBreaker, * as forFastify from '@breakwater/fastify';
+import * as forKoa from '@breakwater/koa';
 import { registerMetrics } from '@breakwater/prometheus';
 import express from 'express';
 import Fastify from 'fastify';
@@ -36,9 +30,8 @@ const breakerOptions = (s: Setup) => ({
   openDuration: 30_000,
 });
 
-const health = (s: Setup): HealthResponse<unknown> => healthResponse(s.registry);
-const ready = (s: Setup): HealthResponse<unknown> =>
-  readiness(s.registry, { critical: ['orders'] });
+/** The readiness options every framework's handler gets. */
+const readyOptions = (s: Setup) => ({ registry: s.registry, critical: ['orders'] });
 
 function listen(server: Server): Promise<{ base: string; close: () => Promise<void> }> {
   return new Promise((resolve) => {
@@ -56,18 +49,11 @@ const frameworks: { name: string; start: Start }[] = [
     name: 'express',
     start: (s) => {
       const app = express();
-      app.get('/orders', expressBreaker(breakerOptions(s)), (_req, res) => {
+      app.get('/orders', forExpress.circuitBreaker(breakerOptions(s)), (_req, res) => {
         res.status(500).send('boom');
       });
-      for (const [path, check] of [
-        ['/health', health],
-        ['/ready', ready],
-      ] as const) {
-        app.get(path, (_req, res) => {
-          const { status, headers, body } = check(s);
-          res.status(status).set(headers).send(JSON.stringify(body));
-        });
-      }
+      app.get('/health', forExpress.healthHandler({ registry: s.registry }));
+      app.get('/ready', forExpress.readinessHandler(readyOptions(s)));
       app.get('/metrics', async (_req, res) => {
         res.set('Content-Type', s.register.contentType).send(await s.register.metrics());
       });
@@ -78,15 +64,12 @@ const frameworks: { name: string; start: Start }[] = [
     name: 'koa',
     start: (s) => {
       const app = new Koa();
-      const guard = koaBreaker(breakerOptions(s));
+      const guard = forKoa.circuitBreaker(breakerOptions(s));
+      const health = forKoa.healthHandler({ registry: s.registry });
+      const ready = forKoa.readinessHandler(readyOptions(s));
       app.use(async (ctx, next) => {
-        if (ctx.path === '/health' || ctx.path === '/ready') {
-          const { status, headers, body } = (ctx.path === '/health' ? health : ready)(s);
-          ctx.status = status;
-          ctx.set(headers);
-          ctx.body = JSON.stringify(body);
-          return;
-        }
+        if (ctx.path === '/health') return health(ctx, next);
+        if (ctx.path === '/ready') return ready(ctx, next);
         if (ctx.path === '/metrics') {
           ctx.type = s.register.contentType;
           ctx.body = await s.register.metrics();
@@ -115,15 +98,9 @@ const frameworks: { name: string; start: Start }[] = [
       app.get('/orders', { config: { circuitBreaker: { name: 'orders' } } }, async (_req, reply) =>
         reply.code(500).send('boom'),
       );
-      for (const [path, check] of [
-        ['/health', health],
-        ['/ready', ready],
-      ] as const) {
-        app.get(path, { config: { circuitBreaker: false } }, async (_req, reply) => {
-          const { status, headers, body } = check(s);
-          return reply.code(status).headers(headers).send(JSON.stringify(body));
-        });
-      }
+      const unguarded = { config: { circuitBreaker: false as const } };
+      app.get('/health', unguarded, forFastify.healthHandler({ registry: s.registry }));
+      app.get('/ready', unguarded, forFastify.readinessHandler(readyOptions(s)));
       app.get('/metrics', { config: { circuitBreaker: false } }, async (_req, reply) =>
         reply.type(s.register.contentType).send(await s.register.metrics()),
       );
@@ -176,6 +153,8 @@ describe.each(frameworks)('$name: health, readiness and metrics routes', ({ star
 
     const healthy = await get('/health');
     expect(healthy.status).toBe(200);
+    expect(healthy.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(healthy.headers.get('cache-control')).toBe('no-store');
     expect(await healthy.json()).toMatchObject({
       status: 'degraded',
       states: { open: 1 },
@@ -190,5 +169,15 @@ describe.each(frameworks)('$name: health, readiness and metrics routes', ({ star
       m.value('breakwater_transitions_total', { breaker: 'orders', from: 'closed', to: 'open' }),
     ).toBe(1);
     expect(m.value('breakwater_call_duration_seconds_count', { breaker: 'orders' })).toBe(2);
+  });
+});
+
+describe.each([
+  ['express', forExpress.readinessHandler],
+  ['koa', forKoa.readinessHandler],
+  ['fastify', forFastify.readinessHandler],
+] as const)('%s: readinessHandler', (_name, readinessHandler) => {
+  it('rejects bad critical options when built, not per request', () => {
+    expect(() => readinessHandler({ critical: 'orders' as never })).toThrow(TypeError);
   });
 });

@@ -6,3 +6,10 @@ export {
   type ExpressCircuitBreakerOptions,
   type ExpressOnReject,
 } from './middleware.js';
+export {
+  healthHandler,
+  readinessHandler,
+  type HealthHandlerOptions,
+  type HealthRequestHandler,
+  type ReadinessHandlerOptions,
+} from './health.js';

@@ -7,4 +7,11 @@ export {
   type FastifyCircuitBreakerOptions,
   type FastifyOnReject,
 } from './plugin.js';
+export {
+  healthHandler,
+  readinessHandler,
+  type HealthHandlerOptions,
+  type HealthRouteHandler,
+  type ReadinessHandlerOptions,
+} from './health.js';
 export default fastifyCircuitBreaker;

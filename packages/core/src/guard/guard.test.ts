@@ -149,3 +149,81 @@ describe('Guard', () => {
     expect(res.body).toBe('stale');
   });
 });
+
+describe('Guard with the response cache', () => {
+  it('taps nothing when the cache is off: no wrapped write/end, no extra listener', async () => {
+    const guard = guardOf(new BreakerRegistry());
+    expect(guard.responseHooks).toBeUndefined();
+    const seen: { ownWrite: boolean; ownEnd: boolean; finish: number; close: number }[] = [];
+    await roundTrip(
+      guarded(guard, (_req, res) => {
+        seen.push({
+          ownWrite: Object.hasOwn(res, 'write'),
+          ownEnd: Object.hasOwn(res, 'end'),
+          finish: res.listenerCount('finish'),
+          close: res.listenerCount('close'),
+        });
+        res.end('ok');
+      }),
+    );
+    const cached = guardOf(new BreakerRegistry(), { cache: true });
+    await roundTrip(
+      guarded(cached, (_req, res) => {
+        seen.push({
+          ownWrite: Object.hasOwn(res, 'write'),
+          ownEnd: Object.hasOwn(res, 'end'),
+          finish: res.listenerCount('finish'),
+          close: res.listenerCount('close'),
+        });
+        res.end('ok');
+      }),
+    );
+    expect(seen[0]).toMatchObject({ ownWrite: false, ownEnd: false });
+    expect(seen[1]).toMatchObject({ ownWrite: true, ownEnd: true });
+    expect(seen[1]!.close).toBe(seen[0]!.close + 1);
+  });
+
+  it.each([
+    ['an object', { 'Content-Type': 'text/x-test', ETag: '"a"' }],
+    ['a flat list', ['Content-Type', 'text/x-test', 'ETag', '"a"']],
+  ])('stores the headers passed to writeHead as %s', async (_what, headers) => {
+    // Each round trip is a new server (a new Host), so the key leaves the host out.
+    const guard = guardOf(new BreakerRegistry(), { name: 'w', cache: { key: (r) => r.url } });
+    const handler = guarded(guard, (_req, res) => {
+      res.setHeader('X-Set', '1');
+      res.writeHead(200, headers as never);
+      res.end('body');
+    });
+    await roundTrip(handler);
+    guard.breakers()[0]!.forceOpen();
+    const served = await roundTrip(handler);
+    expect(served.body).toBe('body');
+    expect(served.headers).toMatchObject({
+      'content-type': 'text/x-test',
+      etag: '"a"',
+      'x-set': '1',
+      'x-circuit-breaker-state': 'open',
+      'cache-status': 'breakwater; hit; detail=circuit-open',
+    });
+  });
+
+  it('records the handler’s 5xx as a failure when stale-if-error replaced it', async () => {
+    const guard = guardOf(new BreakerRegistry(), {
+      name: 's',
+      failureThreshold: 5,
+      cache: { staleIfError: true, key: (r) => r.url },
+    });
+    let status = 200;
+    const handler = guarded(guard, (_req, res) => {
+      res.statusCode = status;
+      res.end(status === 200 ? 'good' : 'bad');
+    });
+    await roundTrip(handler);
+    status = 502;
+    const served = await roundTrip(handler);
+    expect(served.status).toBe(200);
+    expect(served.body).toBe('good');
+    expect(served.headers['x-circuit-breaker-state']).toBe('closed');
+    expect(guard.breakers()[0]!.snapshot().totals).toMatchObject({ success: 1, failure: 1 });
+  });
+});

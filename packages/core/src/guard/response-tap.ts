@@ -17,20 +17,14 @@ function headersArgument(args: readonly unknown[]): unknown {
 
 /**
  * The response head as it goes on the wire: `res.getHeaders()` with the `writeHead` headers (an
- * object, a flat `[name, value, …]` list or a list of pairs) laid over it, names lower-cased.
+ * object or a flat `[name, value, …]` list) laid over it, names lower-cased.
  */
 function headOf(res: ServerResponse, extra: unknown): OutgoingHttpHeaders {
   const headers = res.getHeaders();
   if (extra === null || typeof extra !== 'object') return headers;
   if (Array.isArray(extra)) {
-    if (extra.length > 0 && Array.isArray(extra[0])) {
-      for (const pair of extra as unknown[][]) {
-        headers[String(pair[0]).toLowerCase()] = pair[1] as OutgoingHttpHeaders[string];
-      }
-    } else {
-      for (let i = 0; i + 1 < extra.length; i += 2) {
-        headers[String(extra[i]).toLowerCase()] = extra[i + 1] as OutgoingHttpHeaders[string];
-      }
+    for (let i = 0; i + 1 < extra.length; i += 2) {
+      headers[String(extra[i]).toLowerCase()] = extra[i + 1] as OutgoingHttpHeaders[string];
     }
     return headers;
   }
