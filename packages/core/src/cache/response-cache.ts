@@ -447,12 +447,12 @@ export class ResponseCache {
     }
     if (typeof key !== 'string' || key.length === 0) return undefined;
     // keyed breakers partition the cache: one key's (tenant's) response never answers another's rejection
-    if (source?.key !== undefined) key = `${key}\n${source.key}`;
-    if (key.length > MAX_KEY_LENGTH) {
+    const full = source?.key === undefined ? key : `${key}\n${source.key}`;
+    if (full.length > MAX_KEY_LENGTH) {
       this.note('skip', 'key-too-long', source);
       return undefined;
     }
-    return key;
+    return full;
   }
 
   /** @internal Emits a cache event, building it only when someone listens. */
