@@ -211,8 +211,12 @@ export class ResponseCache {
     else if (control === undefined && /no-cache/i.test(headerText(stored['pragma']) ?? '')) {
       refusal = 'no-cache';
     }
-    const vary = varyNames(stored['vary']);
+    let vary = varyNames(stored['vary']);
     if (refusal === undefined && vary === '*') refusal = 'vary-star';
+    // an encoded body that forgot `Vary: Accept-Encoding` still only answers the same Accept-Encoding
+    const coding = headerText(stored['content-encoding'])?.trim().toLowerCase();
+    if (Array.isArray(vary) && coding && coding !== 'identity' && !vary.includes('accept-encoding'))
+      vary = [...vary, 'accept-encoding'];
     if (refusal !== undefined) {
       // The origin's current word on this resource: drop what an earlier response left.
       this.forget(ticket.key);
