@@ -104,7 +104,13 @@ describe.each(fixtures)('hostile input: $name', (fixture) => {
       'retry-after-negative': { 'retry-after': '-5', 'x-circuit-breaker-state': 'bogus' },
     };
     const app = await fixture.createApp({
-      options: { registry, name: 'hostile', failureThreshold: 2, openDuration: 60_000 },
+      options: {
+        registry,
+        name: 'hostile',
+        failureThreshold: 2,
+        openDuration: 60_000,
+        cache: true,
+      },
       routes: [
         {
           method: 'GET',
@@ -129,6 +135,7 @@ describe.each(fixtures)('hostile input: $name', (fixture) => {
     await send(app.url, '/fail');
     expect(registry.get('hostile')?.state).toBe('open');
     const heapBefore = sampleMemory().heapUsed;
+    const hits = new Set<string>();
     for (const kind of Object.keys(hostile)) {
       for (let i = 0; i < 20; i++) {
         const res = await get(kind);
@@ -137,10 +144,13 @@ describe.each(fixtures)('hostile input: $name', (fixture) => {
         else {
           expect([res.status, res.body.slice(0, 300)], kind).toEqual([200, 'x'.repeat(300)]);
           expect(res.headers['x-circuit-breaker-state'], kind).toBe('open');
+          if (String(res.headers['cache-status']).includes('hit')) hits.add(kind);
         }
       }
     }
     expect(sampleMemory().heapUsed - heapBefore).toBeLessThan(MiB(32));
+    // the cache did serve the well-formed ones (so the hostile ones went through a live cache)
+    expect(hits.has('retry-after')).toBe(true);
     await app.close();
     registry.get('hostile')?.close();
   });
