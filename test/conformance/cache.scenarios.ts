@@ -293,6 +293,29 @@ export function cacheScenarios(h: CacheHarness): void {
       },
     );
 
+    it('serves a stored response before onReject, and onReject when nothing is stored', async () => {
+      const url = await h.serve({
+        options: h.options({
+          name: 'app',
+          cache: true,
+          onReject: (_req, rejection, reply) => reply(429, `custom:${rejection.state}`),
+        }),
+        routes: [
+          { method: 'GET', path: '/r', handler: () => ({ status: 200, body: 'stored' }) },
+          { method: 'GET', path: '/fail', handler: () => ({ status: 500, body: 'boom' }) },
+        ],
+      });
+      await send(url, '/r');
+      await trip(url);
+      const hit = await send(url, '/r');
+      expect(hit.body).toBe('stored');
+      expect(hit.headers['cache-status']).toBe('breakwater; hit; detail=circuit-open');
+      const miss = await send(url, '/r?other');
+      expect(miss.status).toBe(429);
+      expect(miss.body).toBe('custom:open');
+      expect(miss.headers['cache-status']).toBeUndefined();
+    });
+
     it('drops what a successful POST to the same URL changed', async () => {
       const url = await h.serve({
         options: h.options({ name: 'app', cache: true }),

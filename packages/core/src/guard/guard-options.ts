@@ -32,7 +32,8 @@ export interface GuardOptions<
    */
   skip?: (request: Req) => boolean;
   /**
-   * A custom short-circuit response, called instead of writing the built-in 503. If it throws,
+   * A custom short-circuit response, called instead of writing the built-in 503 (with `cache` on,
+   * a stored response is served first, and `onReject` only runs when there is none). If it throws,
    * rejects, or has not started a response when it returns, the built-in 503 is sent.
    * @defaultValue the built-in 503 problem+json response
    */

@@ -147,12 +147,26 @@ export class Guard<Req> {
 
   /**
    * Answers a refused request: marks the raw response as a short-circuit (never recorded by any
-   * breaker), then runs the user's `onReject` (with the state headers already set), and unless that
-   * produced a response, writes {@link Guard.reply} through the adapter's `write`.
+   * breaker); serves a stored response when the cache seam offers one; else runs the user's
+   * `onReject` (with the state headers already set), and unless that produced a response, writes
+   * the built-in 503 through the adapter's `write`.
    */
   async shortCircuit(rejected: GuardRejection, io: ShortCircuitIo): Promise<void> {
     const res = io.res;
     markShortCircuit(res);
+    const hooks = this.responseHooks;
+    if (hooks?.fallback !== undefined) {
+      let cached: GuardReply | undefined;
+      try {
+        cached = await hooks.fallback(io.req, rejected);
+      } catch {
+        cached = undefined; // a failing cache is a miss
+      }
+      if (cached !== undefined) {
+        if (!res.headersSent && !res.writableEnded) io.write(cached);
+        return;
+      }
+    }
     if (io.onReject !== undefined) {
       if (!res.headersSent) {
         res.setHeader(STATE_HEADER, wireState(rejected.rejection.state));
@@ -164,8 +178,7 @@ export class Guard<Req> {
       const ran = await this.runOnReject(io.onReject);
       if (ran && io.responded()) return;
     }
-    const reply = await this.reply(io.req, rejected);
-    if (!res.headersSent && !res.writableEnded) io.write(reply);
+    if (!res.headersSent && !res.writableEnded) io.write(rejectionResponse(rejected.rejection));
   }
 
   /** Every breaker this guard created or shares so far. */
