@@ -2,7 +2,7 @@
 
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { GROUPS, type Group } from './http/configs.js';
 import { runSuite, type GroupResult } from './http/suite.js';
 import { parseArgs } from './lib/args.js';
@@ -58,7 +58,7 @@ if (args.http) {
 const markdown = renderReport({ machine: machine(), args, pinned: PINNED, micro, http });
 console.log(markdown);
 if (args.out !== undefined) {
-  const path = join(BENCH_DIR, args.out);
+  const path = resolve(BENCH_DIR, args.out);
   writeFileSync(path, markdown);
   console.error(`wrote ${path}`);
 }

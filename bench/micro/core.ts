@@ -2,7 +2,16 @@
 // Run by run.ts as `node --expose-gc --min-semi-space-size=64 --import tsx micro/core.ts <out.json> [--quick]`.
 
 import { writeFileSync } from 'node:fs';
-import { CircuitBreaker, KeyedBreakers, type Permit, type Rejection } from '@breakwater/core';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
+import {
+  CircuitBreaker,
+  Guard,
+  KeyedBreakers,
+  parseGuardOptions,
+  type Permit,
+  type Rejection,
+} from '@breakwater/core';
 import { rejectionResponse } from '@breakwater/core/http';
 import {
   ConsecutiveBreaker,
@@ -17,14 +26,15 @@ import { bytesPerCall } from './alloc.js';
 /** One benchmark's figures. */
 export interface MicroResult {
   readonly name: string;
-  readonly group: 'closed' | 'open' | 'keyed';
+  readonly group: 'closed' | 'open' | 'keyed' | 'adapter';
   /** Median (p50) and mean time per call, ns. */
   readonly p50: number;
   readonly avg: number;
   /** Median bytes allocated per call. */
   readonly bytes: number;
-  /** The bare async call's figures are subtracted for async cases in the report. */
   readonly async: boolean;
+  /** The case whose figures the report subtracts from this one's ("over"). */
+  readonly baseline?: string;
   /** The case the issue sets a target for. */
   readonly target?: { readonly ns: number; readonly bytes?: number };
 }
@@ -71,6 +81,27 @@ const cockatielClosed = cockatiel();
 const cockatielOpen = cockatiel();
 for (let i = 0; i < 5; i++) await cockatielOpen.execute(fail).catch(() => undefined);
 
+// What every adapter does per admitted request, on a real (unconnected) ServerResponse.
+const guard = new Guard(
+  parseGuardOptions<IncomingMessage>({ openDuration: OPEN_FOR }),
+  'bench-guard',
+);
+const socket = new Socket();
+const JSON_HEAD = { 'content-type': 'application/json' };
+let response: ServerResponse | undefined;
+function respond(guarded: boolean): void {
+  const req = new IncomingMessage(socket);
+  const res = new ServerResponse(req);
+  if (guarded) {
+    const decision = guard.admit(req);
+    if (decision !== undefined && decision.admitted) decision.attach(req, res);
+  }
+  res.writeHead(200, JSON_HEAD);
+  res.emit('finish');
+  res.emit('close');
+  response = res;
+}
+
 // Where an adapter keeps the permit between the handler's start and its end (so it escapes).
 let held: Permit | Rejection | undefined;
 let k = 0;
@@ -81,6 +112,7 @@ interface Case {
   readonly fn: () => unknown;
   readonly async: boolean;
   readonly target?: MicroResult['target'];
+  readonly baseline?: string;
 }
 
 const cases: Case[] = [
@@ -180,6 +212,19 @@ const cases: Case[] = [
       if (held.admitted) held.success();
     },
   },
+  {
+    name: 'node: new req/res + writeHead + finish/close (no breaker)',
+    group: 'adapter',
+    async: false,
+    fn: () => respond(false),
+  },
+  {
+    name: 'same + Guard admit/attach (what adapters add per request)',
+    group: 'adapter',
+    async: false,
+    baseline: 'node: new req/res + writeHead + finish/close (no breaker)',
+    fn: () => respond(true),
+  },
 ];
 
 /** Quick mode's stand-in for mitata: mean ns per call over `n` calls, median of three rounds. */
@@ -210,8 +255,9 @@ if (quick) {
 const results: MicroResult[] = [];
 for (const c of cases) {
   const time = times.get(c.name);
+  // An adapter case allocates a few KB per call: fewer calls keep the young generation unscavenged.
   const bytes = await bytesPerCall(c.fn, {
-    n: quick ? 2_000 : 20_000,
+    n: quick || c.group === 'adapter' ? 2_000 : 20_000,
     rounds: quick ? 3 : 7,
     async: c.async,
   });
@@ -223,10 +269,12 @@ for (const c of cases) {
     bytes,
     async: c.async,
     ...(c.target ? { target: c.target } : {}),
+    ...(c.baseline || c.async ? { baseline: c.baseline ?? 'bare async call' } : {}),
   });
 }
 
 do_not_optimize(held);
+do_not_optimize(response);
 opossumClosed.shutdown();
 opossumOpen.shutdown();
 if (out) writeFileSync(out, JSON.stringify(results, null, 2));
