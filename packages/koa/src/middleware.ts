@@ -24,11 +24,14 @@ function routeName(ctx: Context): string | undefined {
 }
 
 function writeReply(ctx: Context, reply: GuardReply): void {
-  const headers = reply.headers as Record<string, string | string[]>;
+  const { body, headers } = reply;
   ctx.status = reply.status;
-  ctx.set(headers);
-  ctx.body = typeof reply.body === 'string' ? reply.body : Buffer.from(reply.body);
-  ctx.set(headers); // again: setting the body rewrote Content-Length (a cached HEAD reply has no body)
+  // Straight to Node: the values are already strings (ctx.set would re-normalise each one).
+  for (const name in headers) ctx.res.setHeader(name, headers[name] as string | string[]);
+  ctx.body =
+    typeof body === 'string' || Buffer.isBuffer(body)
+      ? body
+      : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
 }
 
 /** The cache keys on the URL as received; koa-mount rewrites `req.url`, so keep the original on it. */

@@ -10,6 +10,7 @@ import { obtainBreaker } from '../obtain-breaker.js';
 import type { Rejection } from '../permit.js';
 import { defaultRegistry, type BreakerRegistry } from '../registry.js';
 import { wireState } from '../state.js';
+import { isPromiseLike } from '../cache/maybe-promise.js';
 import { obtainGuardCache } from './guard-cache.js';
 import type { GuardConfig } from './guard-options.js';
 import { GuardedCall } from './guarded-call.js';
@@ -158,7 +159,8 @@ export class Guard<Req> {
     if (hooks?.fallback !== undefined) {
       let cached: GuardReply | undefined;
       try {
-        cached = await hooks.fallback(io.req, rejected);
+        const found = hooks.fallback(io.req, rejected);
+        cached = isPromiseLike(found) ? await found : found; // no await (microtask) on a sync store
       } catch {
         cached = undefined; // a failing cache is a miss
       }
