@@ -71,7 +71,9 @@ export interface CacheOptions {
   allowAuthorized?: boolean;
   /**
    * While the breaker is closed, let an adapter replace a 5xx from the handler with the stored
-   * response (served with `Cache-Status: breakwater; hit; detail=stale-if-error`). @defaultValue false
+   * response (served with `Cache-Status: breakwater; hit; detail=stale-if-error`). The adapters do
+   * it while the response head is still unsent and only with a store that answers synchronously
+   * (the default in-memory one; not Redis). The 5xx still counts as a failure. @defaultValue false
    */
   staleIfError?: boolean;
   /** Where responses are kept. @defaultValue a {@link MemoryCacheStore} bounded by maxEntries and maxBytes */
