@@ -1,4 +1,4 @@
-// Express-specific behaviour: route names under a mounted router, and the app-wide fallback name.
+// Express-specific behaviour: route names under a mounted router, the app-wide fallback name, cache keys.
 
 import { createServer } from 'node:http';
 import { BreakerRegistry } from '@breakwater/core';
@@ -43,5 +43,29 @@ describe('@breakwater/express', () => {
     await get(app, '/a');
     await get(app, '/b');
     expect(registry.list().map((b) => b.name)).toEqual([expect.stringMatching(/^breaker-\d+$/)]);
+  });
+
+  it('keys cached responses on the original URL, not the one a mounted router rewrote', async () => {
+    const registry = new BreakerRegistry();
+    const app = express();
+    for (const prefix of ['/a', '/b']) {
+      const router = express.Router();
+      router.use(circuitBreaker({ registry, name: 'shared', cache: true }));
+      router.get('/page', (_req, res) => void res.send(`page ${prefix}`));
+      app.use(prefix, router);
+    }
+    const server = createServer(app);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    closers.push(() => {
+      server.closeAllConnections();
+      server.close();
+    });
+    const { port } = server.address() as { port: number };
+    const text = async (path: string) => (await fetch(`http://127.0.0.1:${port}${path}`)).text();
+    await text('/a/page');
+    await text('/b/page');
+    registry.get('shared')!.forceOpen();
+    expect(await text('/a/page')).toBe('page /a');
+    expect(await text('/b/page')).toBe('page /b');
   });
 });

@@ -1,4 +1,4 @@
-// Koa-specific behaviour: route names from @koa/router, errors recorded and rethrown.
+// Koa-specific behaviour: route names from @koa/router, errors recorded and rethrown, cache keys.
 
 import { createServer } from 'node:http';
 import Router from '@koa/router';
@@ -66,5 +66,33 @@ describe('@breakwater/koa', () => {
     expect(res.headers.get('x-circuit-breaker-state')).toBe('open');
     expect(seen).toEqual([thrown]);
     expect(registry.list()[0]!.state).toBe('open');
+  });
+
+  it('keys cached responses on the original URL when a mount rewrote ctx.path', async () => {
+    const registry = new BreakerRegistry();
+    const app = new Koa();
+    app.use((ctx, next) => {
+      const [, prefix, rest] = /^\/(a|b)(\/.*)$/.exec(ctx.path) ?? [];
+      ctx.state.prefix = prefix;
+      ctx.path = rest ?? ctx.path; // what koa-mount does
+      return next();
+    });
+    app.use(circuitBreaker({ registry, name: 'mounted', cache: true }));
+    app.use((ctx) => {
+      ctx.body = `page ${String(ctx.state.prefix)}`;
+    });
+    const server = createServer(app.callback());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    closers.push(() => {
+      server.closeAllConnections();
+      server.close();
+    });
+    const { port } = server.address() as { port: number };
+    const text = async (path: string) => (await fetch(`http://127.0.0.1:${port}${path}`)).text();
+    await text('/a/page');
+    await text('/b/page');
+    registry.get('mounted')!.forceOpen();
+    expect(await text('/a/page')).toBe('page a');
+    expect(await text('/b/page')).toBe('page b');
   });
 });
