@@ -345,3 +345,24 @@ describe('CircuitBreaker rates', () => {
     expect(breaker.snapshot().window).toMatchObject({ calls: 4, failures: 1 });
   });
 });
+
+describe('CircuitBreaker remote state', () => {
+  it('follows a remote open with the remote reopen time, and its event says so', () => {
+    const { breaker } = setup({ openDuration: 1000 });
+    const reopenIn: number[] = [];
+    breaker.onStateChange((e) => reopenIn.push((e.reopenAt ?? 0) - e.at));
+    expect(breaker.applyRemoteState({ state: 'open', retryAfterMs: 4000 })).toBe(true);
+    expect(rejected(breaker).retryAfterMs).toBe(4000);
+    expect(reopenIn).toEqual([4000]);
+  });
+
+  it('follows a remote close, but never overrides forced-open or disabled', () => {
+    const { breaker } = setup({ failureThreshold: 1 });
+    fail(breaker, 1);
+    expect(breaker.applyRemoteState({ state: 'closed' })).toBe(true);
+    expect(breaker.state).toBe('closed');
+    breaker.forceOpen();
+    expect(breaker.applyRemoteState({ state: 'closed' })).toBe(false);
+    expect(breaker.state).toBe('forced-open');
+  });
+});

@@ -305,7 +305,13 @@ export class CircuitBreaker extends BreakerEvents implements PermitOwner {
     if (slow) counts.slow++;
   }
 
-  private transition(to: CircuitState, reason: TransitionReason, now: number): void {
+  /** Enters `to`; an `open` lasts the backed-off open duration unless `openUntil` says otherwise. */
+  private transition(
+    to: CircuitState,
+    reason: TransitionReason,
+    now: number,
+    openUntil?: number,
+  ): void {
     const from = this.current;
     this.current = to;
     this.gen++;
@@ -313,7 +319,8 @@ export class CircuitBreaker extends BreakerEvents implements PermitOwner {
     this.probeSuccesses = 0;
     if (to === 'open') {
       const cfg = this.config;
-      this.openUntil = now + Math.min(cfg.openDuration * 2 ** this.backoff, cfg.maxOpenDuration);
+      this.openUntil =
+        openUntil ?? now + Math.min(cfg.openDuration * 2 ** this.backoff, cfg.maxOpenDuration);
     }
     if (to === 'closed') {
       this.backoff = 0;
@@ -437,8 +444,7 @@ export class CircuitBreaker extends BreakerEvents implements PermitOwner {
     if (remote.state === 'open' || remote.state === 'forced-open') {
       const until = now + Math.max(0, remote.retryAfterMs ?? this.config.openDuration);
       if (this.current === 'open' && Math.abs(until - this.openUntil) < 1) return false;
-      this.transition('open', 'remote', now);
-      this.openUntil = until;
+      this.transition('open', 'remote', now, until);
       return true;
     }
     if (remote.state === 'closed' && this.current !== 'closed') {
