@@ -13,6 +13,8 @@ describe.each<Framework>(['express', 'koa', 'fastify'])('the demo on %s', (frame
     expect(path).toContain('open→half-open');
     expect(path.at(-1)).toBe('half-open→closed');
     expect(summary.fresh).toBeGreaterThan(0);
+    expect(summary.cached).toBeGreaterThan(0);
+    expect(text).toMatch(/200 from cache \d+/);
     expect(summary.rejected + summary.backedOff).toBeGreaterThan(0);
     expect(summary.backedOff).toBeGreaterThan(0);
     expect(text).toMatch(/closed → open \((failure-threshold)\)/);
@@ -20,3 +22,24 @@ describe.each<Framework>(['express', 'koa', 'fastify'])('the demo on %s', (frame
     expect(text).toMatch(/summary: \d+ fresh/);
   }, 30_000);
 });
+
+describe.skipIf(process.env.BREAKWATER_REDIS !== '1')(
+  'the demo with two replicas sharing Redis',
+  () => {
+    it('opens the second replica without a failure of its own', async () => {
+      const lines: string[] = [];
+      const summary = await runDemo({
+        framework: 'express',
+        scale: 0.3,
+        redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+        write: (line) => lines.push(line),
+      });
+      const b = summary.transitions.filter((t) => t.replica === 'B');
+      expect(b[0]).toMatchObject({ from: 'closed', to: 'open', reason: 'remote' });
+      expect(lines.join('\n')).toMatch(
+        /replica B, which saw no failure itself, answers 503 \(open\)/,
+      );
+      expect(summary.transitions.filter((t) => t.replica === 'A').at(-1)?.to).toBe('closed');
+    }, 30_000);
+  },
+);
