@@ -51,7 +51,7 @@ if (args.http) {
       ...(args.quick ? { requests: 2_000 } : {}),
     },
     args.rounds,
-    args.quick ? 4 : 1,
+    args.quick ? 6 : 1,
   );
 }
 

@@ -6,8 +6,10 @@ import { fileURLToPath } from 'node:url';
 /** The bench/ directory: every child runs there, so `--import tsx` resolves. */
 export const BENCH_DIR: string = fileURLToPath(new URL('..', import.meta.url));
 
+/** Pinning needs taskset and both cores 0 and 1 in this process's CPU set. */
 const hasTaskset =
-  process.platform === 'linux' && spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+  process.platform === 'linux' &&
+  ['0', '1'].every((core) => spawnSync('taskset', ['-c', core, 'true']).status === 0);
 
 /** Whether children are pinned to cores. */
 export const PINNED: boolean = hasTaskset;

@@ -169,7 +169,7 @@ export function renderReport(report: BenchReport): string {
     `- Node ${m.node}`,
     `- HTTP: ${args.rounds} interleaved round(s) per configuration, ` +
       (args.quick
-        ? 'no warm-up, 2,000 requests per run, four groups at once'
+        ? 'no warm-up, 2,000 requests per run, six groups at once'
         : `${args.warmupSeconds} s warm-up + ${args.seconds} s measured per run`) +
       `, ${args.connections} connections, 127.0.0.1; ` +
       (report.pinned
