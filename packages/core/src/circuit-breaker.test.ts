@@ -366,3 +366,21 @@ describe('CircuitBreaker remote state', () => {
     expect(breaker.state).toBe('forced-open');
   });
 });
+
+describe('CircuitBreaker open path', () => {
+  it('reuses one Rejection per generation, refreshing its retryAfterMs', () => {
+    const { breaker, clock } = setup({ failureThreshold: 1 });
+    fail(breaker, 1);
+    const first = rejected(breaker);
+    expect(first.retryAfterMs).toBe(1000);
+    clock.advance(300);
+    const second = rejected(breaker);
+    expect(second).toBe(first);
+    expect(second.retryAfterMs).toBe(700);
+    clock.advance(700);
+    admit(breaker).failure();
+    const next = rejected(breaker);
+    expect(next).not.toBe(first);
+    expect(first.retryAfterMs).toBe(700);
+  });
+});

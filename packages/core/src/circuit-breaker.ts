@@ -7,7 +7,7 @@ import { BrokenCircuitError, CallTimeoutError } from './errors.js';
 import { BreakerEvents } from './breaker-events.js';
 import type { BreakerEventMap, CallResult } from './events.js';
 import type { BreakerOptions, CallOutcome } from './options.js';
-import { Permit, Rejection, Settlement, type PermitOwner } from './permit.js';
+import { Permit, Rejection, Settlement, TimedPermit, type PermitOwner } from './permit.js';
 import { createTripPolicy } from './policy/create-trip-policy.js';
 import type { TripPolicy } from './policy/trip-policy.js';
 import { defaultRegistry, type BreakerRegistry } from './registry.js';
@@ -71,7 +71,10 @@ export class CircuitBreaker extends BreakerEvents implements PermitOwner {
   /** Whether permits read the clock (slow calls, timeouts, time windows, or someone listens). */
   private timed: boolean;
   private readonly alwaysTimed: boolean;
+  private readonly timeWindow: boolean;
   private last: LastTransition | undefined;
+  private lastRejection: Rejection | undefined;
+  private lastRejectionGen = -1;
   private readonly counts = {
     success: 0,
     failure: 0,
@@ -95,10 +98,9 @@ export class CircuitBreaker extends BreakerEvents implements PermitOwner {
       timeout === undefined
         ? undefined
         : new DeadlineQueue(timeout, this.config.clock, (p) => this.settle(p, Settlement.Timeout));
-    this.alwaysTimed =
-      timeout !== undefined ||
-      this.config.slowCallDurationThreshold !== undefined ||
-      this.config.window.type === 'time';
+    // Timed calls read the clock at admission; a time window alone reads it only at settlement.
+    this.alwaysTimed = this.config.slowCallDurationThreshold !== undefined;
+    this.timeWindow = this.config.window.type === 'time';
     this.timed = this.alwaysTimed;
     this.registry = options.registry === false ? undefined : (options.registry ?? defaultRegistry);
     this.registry?.add(this);
@@ -144,16 +146,22 @@ export class CircuitBreaker extends BreakerEvents implements PermitOwner {
   tryAcquire(): Permit | Rejection {
     if (this.current === 'closed') {
       this.inFlightCalls++;
+      if (this.deadlines !== undefined) return this.timedPermit(false);
       // diagnostics_channel cannot tell us when an APM tool subscribes, so ask it here
       if (!this.timed && !diagnostics.call.hasSubscribers) {
         return new Permit(this, this.gen, -1, false);
       }
-      const now = this.config.clock.now();
-      const permit = new Permit(this, this.gen, now, false);
-      this.deadlines?.add(permit, now);
-      return permit;
+      return new Permit(this, this.gen, this.config.clock.now(), false);
     }
     return this.acquireSlow();
+  }
+
+  /** A permit that also waits in the deadline queue (breakers with `timeout`). */
+  private timedPermit(probe: boolean): TimedPermit {
+    const now = this.config.clock.now();
+    const permit = new TimedPermit(this, this.gen, now, probe);
+    this.deadlines!.add(permit, now);
+    return permit;
   }
 
   private acquireSlow(): Permit | Rejection {
@@ -173,9 +181,9 @@ export class CircuitBreaker extends BreakerEvents implements PermitOwner {
     const hold = this.store.probeHoldMs?.(this) ?? 0; // a shared store may hold probes fleet-wide
     if (hold > 0) return this.reject(hold);
     this.inFlightCalls++;
-    const permit = new Permit(this, this.gen, now, true);
+    const permit =
+      this.deadlines !== undefined ? this.timedPermit(true) : new Permit(this, this.gen, now, true);
     this.probes.push(permit);
-    this.deadlines?.add(permit, now);
     if (
       this.probeEvents.active ||
       this.registry?.probeEvents.active ||
@@ -193,7 +201,14 @@ export class CircuitBreaker extends BreakerEvents implements PermitOwner {
 
   private reject(retryAfterMs: number): Rejection {
     this.counts.rejected++;
-    const rejection = new Rejection(this.name, this.current, retryAfterMs);
+    // One Rejection per generation, refreshed in place: the open path allocates nothing.
+    let rejection = this.lastRejection;
+    if (rejection !== undefined && this.lastRejectionGen === this.gen) {
+      rejection.refresh(retryAfterMs);
+    } else {
+      rejection = this.lastRejection = new Rejection(this.name, this.current, retryAfterMs);
+      this.lastRejectionGen = this.gen;
+    }
     if (
       this.rejectEvents.active ||
       this.registry?.rejectEvents.active ||
@@ -242,13 +257,18 @@ export class CircuitBreaker extends BreakerEvents implements PermitOwner {
     permit.settled = true;
     if (permit.generation === -1) return; // issued while disabled: records nothing
     this.inFlightCalls--;
-    if (permit.onTimeout !== undefined && settlement === Settlement.Timeout) permit.onTimeout();
-    this.deadlines?.remove(permit);
+    if (this.deadlines !== undefined) {
+      if (settlement === Settlement.Timeout) (permit as TimedPermit).onTimeout?.();
+      this.deadlines.remove(permit as TimedPermit);
+    }
+    // The clock is read only when something needs it: a timed call's duration, or a time window.
     let now = 0;
     let durationMs = 0;
-    if (this.timed || permit.startedAt >= 0) {
+    if (permit.startedAt >= 0) {
       now = this.config.clock.now();
-      if (permit.startedAt >= 0) durationMs = now - permit.startedAt; // -1: admitted untimed
+      durationMs = now - permit.startedAt;
+    } else if (this.timeWindow) {
+      now = this.config.clock.now();
     }
     const threshold = this.config.slowCallDurationThreshold;
     const slow =
@@ -292,7 +312,7 @@ export class CircuitBreaker extends BreakerEvents implements PermitOwner {
     const reason = this.policy.record(now, failed, slow);
     if (reason !== undefined) {
       this.backoff = 0;
-      this.transition('open', reason, this.timed ? now : this.config.clock.now());
+      this.transition('open', reason, now > 0 ? now : this.config.clock.now());
     }
   }
 
@@ -392,8 +412,9 @@ export class CircuitBreaker extends BreakerEvents implements PermitOwner {
       }
     }
     const controller = new AbortController();
+    const timed = permit as TimedPermit; // with `timeout` set, every counted permit is timed
     const timeout = new Promise<never>((_, reject) => {
-      permit.onTimeout = () => {
+      timed.onTimeout = () => {
         const error = new CallTimeoutError(this.name, this.config.timeout!);
         controller.abort(error);
         reject(error);
@@ -407,7 +428,7 @@ export class CircuitBreaker extends BreakerEvents implements PermitOwner {
       permit.record({ error: error ?? new Error('undefined thrown') });
       throw error;
     } finally {
-      permit.onTimeout = undefined;
+      timed.onTimeout = undefined;
     }
   }
 

@@ -1,25 +1,25 @@
 // Timeouts for in-flight permits: one timer per breaker with calls in flight, O(1) per call.
 
 import type { Clock, TimerHandle } from './clock.js';
-import type { Permit } from './permit.js';
+import type { TimedPermit } from './permit.js';
 
 /**
  * Holds in-flight permits in admission order. With one timeout per breaker, admission order is
  * deadline order, so only the head needs a timer.
  */
 export class DeadlineQueue {
-  private head: Permit | undefined;
-  private tail: Permit | undefined;
+  private head: TimedPermit | undefined;
+  private tail: TimedPermit | undefined;
   private timer: TimerHandle | undefined;
 
   constructor(
     private readonly timeout: number,
     private readonly clock: Clock,
-    private readonly expire: (permit: Permit) => void,
+    private readonly expire: (permit: TimedPermit) => void,
   ) {}
 
   /** Starts the clock on `permit`, admitted at `startedAt`. */
-  add(permit: Permit, startedAt: number): void {
+  add(permit: TimedPermit, startedAt: number): void {
     permit.deadline = startedAt + this.timeout;
     permit.prev = this.tail;
     permit.next = undefined;
@@ -30,7 +30,7 @@ export class DeadlineQueue {
   }
 
   /** Stops the clock on `permit` (it settled). */
-  remove(permit: Permit): void {
+  remove(permit: TimedPermit): void {
     const { prev, next } = permit;
     if (prev === undefined) {
       if (this.head !== permit) return;

@@ -22,8 +22,8 @@ export interface PermitOwner {
  * {@link Permit.failure}, {@link Permit.ignore} or {@link Permit.record}. Later settlements are no-ops.
  */
 export class Permit {
-  /** Discriminates a permit from a {@link Rejection}. */
-  readonly admitted = true as const;
+  /** Discriminates a permit from a {@link Rejection} (kept on the prototype: no per-call field). */
+  declare readonly admitted: true;
   /** Whether this call is a half-open probe. */
   readonly probe: boolean;
   /** The breaker generation the permit was issued in; outcomes from older generations are dropped. */
@@ -32,12 +32,6 @@ export class Permit {
   readonly startedAt: number;
   /** Whether the permit has been settled (or timed out). */
   settled = false;
-  /** Deadline queue links; internal. */
-  deadline = 0;
-  next: Permit | undefined = undefined;
-  prev: Permit | undefined = undefined;
-  /** Called once if the permit times out; set by `execute()`. */
-  onTimeout: (() => void) | undefined = undefined;
   private readonly owner: PermitOwner;
 
   constructor(owner: PermitOwner, generation: number, startedAt: number, probe: boolean) {
@@ -73,17 +67,45 @@ export class Permit {
   }
 }
 
-/** The breaker refused the call. */
+Object.defineProperty(Permit.prototype, 'admitted', { value: true });
+
+/** A permit of a breaker with `timeout`: it also sits in the breaker's deadline queue. Internal. */
+export class TimedPermit extends Permit {
+  /** Clock reading at which the call times out. */
+  deadline = 0;
+  /** Deadline queue links. */
+  next: TimedPermit | undefined = undefined;
+  prev: TimedPermit | undefined = undefined;
+  /** Called once if the permit times out; set by `execute()`. */
+  onTimeout: (() => void) | undefined = undefined;
+}
+
+/**
+ * The breaker refused the call. A breaker hands out one Rejection per generation and refreshes its
+ * `retryAfterMs` on each later refusal, so read it when you get it (it only ever becomes more exact).
+ */
 export class Rejection {
   /** Discriminates a rejection from a {@link Permit}. */
   readonly admitted = false as const;
+  private remainingMs: number;
 
   constructor(
     /** The breaker's name. */
     readonly breaker: string,
     /** Its state when it refused. */
     readonly state: CircuitState,
-    /** Milliseconds until it will admit a probe (0 when a probe slot may free up at any moment). */
-    readonly retryAfterMs: number,
-  ) {}
+    retryAfterMs: number,
+  ) {
+    this.remainingMs = retryAfterMs;
+  }
+
+  /** Milliseconds until the breaker will admit a probe (0 when a probe slot may free up at any moment). */
+  get retryAfterMs(): number {
+    return this.remainingMs;
+  }
+
+  /** @internal The breaker refused again in the same generation. */
+  refresh(retryAfterMs: number): void {
+    this.remainingMs = retryAfterMs;
+  }
 }

@@ -62,3 +62,16 @@ describe('rejectionResponse', () => {
     expect(response.headers['X-Circuit-Breaker-State']).toBe('open');
   });
 });
+
+describe('rejectionResponse reuse', () => {
+  it('reuses the built response while the Retry-After second is the same, and rebuilds when it changes', () => {
+    const rejection = new Rejection('db', 'open', 5_400);
+    const first = rejectionResponse(rejection);
+    expect(rejectionResponse(rejection)).toBe(first);
+    expect(Object.isFrozen(first.headers)).toBe(true);
+    rejection.refresh(3_100);
+    const later = rejectionResponse(rejection);
+    expect(later).not.toBe(first);
+    expect(later.headers['Retry-After']).toBe('3');
+  });
+});

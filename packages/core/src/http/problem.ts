@@ -46,20 +46,31 @@ export interface RejectionResponse {
   readonly body: string;
 }
 
-/** The whole 503 short-circuit response for a rejection (adapters add `Date` through the framework). */
+/** The last response built for each (reused) rejection, with the Retry-After second it is for. */
+const built = new WeakMap<Rejection, { seconds: number; response: RejectionResponse }>();
+
+/**
+ * The whole 503 short-circuit response for a rejection (adapters add `Date` through the framework).
+ * Built once per rejection and Retry-After second, then reused: treat it as read-only (it is frozen).
+ */
 export function rejectionResponse(rejection: Rejection): RejectionResponse {
+  const seconds = retryAfterSeconds(rejection.retryAfterMs);
+  const last = built.get(rejection);
+  if (last !== undefined && last.seconds === seconds) return last.response;
   const problem = problemDetails(rejection);
   const body = JSON.stringify(problem);
-  return {
+  const response: RejectionResponse = Object.freeze({
     status: 503,
-    headers: {
+    headers: Object.freeze({
       'Retry-After': String(problem.retryAfter),
       'X-Circuit-Breaker-State': problem.state,
       'Content-Type': 'application/problem+json',
       'Content-Length': String(Buffer.byteLength(body)),
       'Cache-Control': 'no-store',
       'Access-Control-Expose-Headers': EXPOSED_HEADERS,
-    },
+    }),
     body,
-  };
+  });
+  built.set(rejection, { seconds, response });
+  return response;
 }
