@@ -384,3 +384,30 @@ describe('CircuitBreaker open path', () => {
     expect(first.retryAfterMs).toBe(700);
   });
 });
+
+describe('CircuitBreaker isFailure outcome', () => {
+  it('gives a custom isFailure the call duration', () => {
+    const seen: number[] = [];
+    const { breaker, clock } = setup({
+      isFailure: (o) => {
+        seen.push(o.durationMs);
+        return false;
+      },
+    });
+    const permit = admit(breaker);
+    clock.advance(250);
+    permit.record({ status: 200 });
+    const other = admit(breaker);
+    clock.advance(40);
+    other.recordStatus(503);
+    expect(seen).toEqual([250, 40]);
+  });
+
+  it('recordStatus classifies 5xx as failure by default', () => {
+    const { breaker } = setup({ failureThreshold: 2 });
+    expect(admit(breaker).recordStatus(404)).toBe(false);
+    expect(admit(breaker).recordStatus(500)).toBe(true);
+    expect(admit(breaker).recordStatus(502)).toBe(true);
+    expect(breaker.state).toBe('open');
+  });
+});

@@ -5,6 +5,7 @@ import { DeadlineQueue } from './deadline-queue.js';
 import { diagnostics } from './diagnostics.js';
 import { BrokenCircuitError, CallTimeoutError } from './errors.js';
 import { BreakerEvents } from './breaker-events.js';
+import { defaultIsFailure } from './http/classify.js';
 import type { BreakerEventMap, CallResult } from './events.js';
 import type { BreakerOptions, CallOutcome } from './options.js';
 import { Permit, Rejection, Settlement, TimedPermit, type PermitOwner } from './permit.js';
@@ -99,7 +100,9 @@ export class CircuitBreaker extends BreakerEvents implements PermitOwner {
         ? undefined
         : new DeadlineQueue(timeout, this.config.clock, (p) => this.settle(p, Settlement.Timeout));
     // Timed calls read the clock at admission; a time window alone reads it only at settlement.
-    this.alwaysTimed = this.config.slowCallDurationThreshold !== undefined;
+    this.alwaysTimed =
+      this.config.slowCallDurationThreshold !== undefined ||
+      this.config.isFailure !== defaultIsFailure;
     this.timeWindow = this.config.window.type === 'time';
     this.timed = this.alwaysTimed;
     this.registry = options.registry === false ? undefined : (options.registry ?? defaultRegistry);
@@ -170,7 +173,7 @@ export class CircuitBreaker extends BreakerEvents implements PermitOwner {
     if (state === 'forced-open') return this.reject(this.config.openDuration);
     const now = this.config.clock.now();
     this.refresh(now);
-    if (this.current === 'open') return this.reject(this.openUntil - now);
+    if (this.current === 'open') return this.reject(Math.ceil(this.openUntil - now)); // whole ms: a small integer, never a boxed double
     if (this.current === 'closed') return this.tryAcquire();
     if (this.probes.length >= this.config.halfOpenMaxCalls) {
       let soonest = Infinity;
@@ -239,10 +242,26 @@ export class CircuitBreaker extends BreakerEvents implements PermitOwner {
     }
   }
 
+  /** @internal Classifies a bare status: without a custom `isFailure`, a 5xx is a failure. */
+  classifyStatus(status: number, permit?: Permit): boolean {
+    if (this.config.isFailure === defaultIsFailure) return status >= 500;
+    return this.classify({ status }, permit);
+  }
+
   /** @internal Classifies an outcome with `isFailure`; a throwing `isFailure` counts as failure. */
-  classify(outcome: CallOutcome): boolean {
+  classify(
+    outcome: Omit<CallOutcome, 'durationMs'> & { durationMs?: number },
+    permit?: Permit,
+  ): boolean {
+    const durationMs =
+      outcome.durationMs ??
+      (permit !== undefined && permit.startedAt >= 0
+        ? this.config.clock.now() - permit.startedAt
+        : 0);
     try {
-      return this.config.isFailure(outcome) === true;
+      return (
+        this.config.isFailure({ status: outcome.status, error: outcome.error, durationMs }) === true
+      );
     } catch (error) {
       this.config.logger.error(
         `[breakwater] isFailure threw for breaker "${this.name}": ${String(error)}`,

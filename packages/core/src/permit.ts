@@ -14,7 +14,11 @@ export const enum Settlement {
 /** The breaker side of a permit; internal. */
 export interface PermitOwner {
   settle(permit: Permit, settlement: Settlement): void;
-  classify(outcome: CallOutcome): boolean;
+  classify(
+    outcome: Omit<CallOutcome, 'durationMs'> & { durationMs?: number },
+    permit?: Permit,
+  ): boolean;
+  classifyStatus(status: number, permit?: Permit): boolean;
 }
 
 /**
@@ -57,11 +61,22 @@ export class Permit {
   }
 
   /**
+   * Settles by the breaker's `isFailure` rule applied to an HTTP status alone (no outcome object
+   * is built when `isFailure` is the default).
+   * @returns whether the status counted as a failure
+   */
+  recordStatus(status: number): boolean {
+    const failed = this.owner.classifyStatus(status, this);
+    this.owner.settle(this, failed ? Settlement.Failure : Settlement.Success);
+    return failed;
+  }
+
+  /**
    * Settles by the breaker's `isFailure` rule. `durationMs` is filled in by the breaker.
    * @returns whether the outcome counted as a failure
    */
   record(outcome: Omit<CallOutcome, 'durationMs'> & { durationMs?: number }): boolean {
-    const failed = this.owner.classify(outcome as CallOutcome);
+    const failed = this.owner.classify(outcome, this);
     this.owner.settle(this, failed ? Settlement.Failure : Settlement.Success);
     return failed;
   }

@@ -111,6 +111,47 @@ describe('Guard', () => {
     );
   });
 
+  it('never changes the headers object handed to writeHead (it may be shared)', async () => {
+    const guard = guardOf(new BreakerRegistry());
+    const shared = Object.freeze({
+      'Content-Type': 'text/plain',
+      'Access-Control-Expose-Headers': 'ETag',
+    });
+    const plain = Object.freeze({ 'Content-Type': 'text/plain' });
+    for (const headers of [shared, plain]) {
+      const res = await roundTrip(
+        guarded(guard, (_req, res) => {
+          res.writeHead(200, 'OK', headers);
+          res.end('ok');
+        }),
+      );
+      expect(res.headers['x-circuit-breaker-state']).toBe('closed');
+      expect(res.headers['access-control-expose-headers']).toContain('X-Circuit-Breaker-State');
+    }
+    expect(Object.keys(shared)).toEqual(['Content-Type', 'Access-Control-Expose-Headers']);
+    expect(Object.keys(plain)).toEqual(['Content-Type']);
+  });
+
+  it('stamps every guard of a nested pair, the inner one with hooks of its own', async () => {
+    const registry = new BreakerRegistry();
+    const outer = guardOf(registry, { name: 'outer' });
+    const inner = guardOf(registry, { name: 'inner', failureThreshold: 1 });
+    const res = await roundTrip(
+      guarded(
+        outer,
+        guarded(inner, (_req, res) => {
+          res.statusCode = 500;
+          res.end('boom');
+        }),
+      ),
+    );
+    expect(res.status).toBe(500);
+    expect(res.headers['x-circuit-breaker-state']).toBe('closed');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(registry.get('inner')!.state).toBe('open');
+    expect(registry.get('outer')!.snapshot().totals.failure).toBe(1);
+  });
+
   it('does not let an outer guard record the 503 of an inner one', async () => {
     const registry = new BreakerRegistry();
     const outer = guardOf(registry, { name: 'outer', failureThreshold: 1 });

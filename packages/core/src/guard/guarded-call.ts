@@ -2,48 +2,106 @@
 
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { CircuitBreaker } from '../circuit-breaker.js';
-import { mergeExposeHeaders, STATE_HEADER } from '../http/headers.js';
+import { EXPOSED_HEADERS, mergeExposeHeaders, STATE_HEADER } from '../http/headers.js';
 import type { Permit } from '../permit.js';
 import { wireState } from '../state.js';
 import { brokenOffByServer } from './broken-off.js';
 import { isShortCircuit } from './short-circuit.js';
 
-/** Sets the state and expose headers on `res` (and in a `writeHead` headers object, which wins over `setHeader`). */
-function stamp(res: ServerResponse, breaker: CircuitBreaker, headers: unknown): void {
-  if (isShortCircuit(res)) return; // an inner breaker's 503 already carries its own state
-  const state = wireState(breaker.state);
-  if (headers !== null && typeof headers === 'object' && !Array.isArray(headers)) {
-    const object = headers as OutgoingHttpHeaders;
-    let expose: OutgoingHttpHeaders[string] = res.getHeader('access-control-expose-headers');
-    let hasState = res.hasHeader(STATE_HEADER);
-    for (const name of Object.keys(object)) {
-      const lower = name.toLowerCase();
-      if (lower === 'access-control-expose-headers') {
-        expose = object[name];
-        delete object[name];
-      } else if (lower === 'x-circuit-breaker-state') hasState = true;
+const EXPOSE = 'access-control-expose-headers';
+const STATE = 'x-circuit-breaker-state';
+
+/**
+ * Sets the state and expose headers for a response whose head is being written. Headers given to
+ * `writeHead` win over `setHeader`, so when they carry their own expose list the merged list goes
+ * into a copy, returned for `writeHead` to use; the caller's object is never changed.
+ */
+function stamp(
+  res: ServerResponse,
+  breaker: CircuitBreaker,
+  headers: unknown,
+): OutgoingHttpHeaders | undefined {
+  if (isShortCircuit(res)) return undefined; // an inner breaker's 503 already carries its own state
+  let exposeName: string | undefined;
+  let stated = false;
+  const object =
+    headers !== null && typeof headers === 'object' && !Array.isArray(headers)
+      ? (headers as OutgoingHttpHeaders)
+      : undefined;
+  if (object !== undefined) {
+    for (const name in object) {
+      // compare lengths first: no lower-cased copy of every header name
+      if (name.length === EXPOSE.length && name.toLowerCase() === EXPOSE) exposeName = name;
+      else if (name.length === STATE.length && name.toLowerCase() === STATE) stated = true;
     }
-    object['Access-Control-Expose-Headers'] = mergeExposeHeaders(expose);
-    if (!hasState) object[STATE_HEADER] = state;
-    return;
   }
-  if (!res.hasHeader(STATE_HEADER)) res.setHeader(STATE_HEADER, state);
+  if (!stated && !res.hasHeader(STATE_HEADER))
+    res.setHeader(STATE_HEADER, wireState(breaker.state));
+  if (exposeName !== undefined) {
+    const copy: OutgoingHttpHeaders = { ...object };
+    delete copy[exposeName];
+    copy['Access-Control-Expose-Headers'] = mergeExposeHeaders(object![exposeName]);
+    return copy;
+  }
+  const expose = res.getHeader(EXPOSE);
   res.setHeader(
     'Access-Control-Expose-Headers',
-    mergeExposeHeaders(res.getHeader('access-control-expose-headers')),
+    expose === undefined ? EXPOSED_HEADERS : mergeExposeHeaders(expose),
   );
+  return undefined;
+}
+
+/** Calls `writeHead` with `args`, its headers argument replaced by `headers` when one is given. */
+function writeHeadWith(
+  res: ServerResponse,
+  writeHead: WriteHead,
+  args: ArrayLike<unknown>,
+  headers: OutgoingHttpHeaders | undefined,
+): ServerResponse {
+  if (headers === undefined) return writeHead.apply(res, args as unknown[]);
+  const copy = Array.from(args);
+  copy[typeof copy[1] === 'object' ? 1 : 2] = headers;
+  return writeHead.apply(res, copy);
+}
+
+/** Where the first guard of a response keeps its call, so the shared hooks below can find it. */
+const CALL: unique symbol = Symbol('breakwater.call') as never;
+
+type Guarded = ServerResponse & { [CALL]?: GuardedCall };
+type WriteHead = (this: ServerResponse, ...args: unknown[]) => ServerResponse;
+
+/** The `writeHead` every first guard installs: one shared function instead of a closure per request. */
+function stampedWriteHead(this: Guarded): ServerResponse {
+  const call = this[CALL]!;
+  // eslint-disable-next-line prefer-rest-params -- `arguments` avoids an array per response
+  const args = arguments;
+  const headers = stamp(this, call.breaker, typeof args[1] === 'object' ? args[1] : args[2]);
+  return writeHeadWith(this, call.writeHead as WriteHead, args, headers);
+}
+
+/** The `finish` listener every first guard adds (shared: no closure per request). */
+function settleOnFinish(this: Guarded): void {
+  this[CALL]!.finished(this);
+}
+
+/** The `close` listener every first guard adds: after `finish` a no-op, alone it means cut off. */
+function settleOnClose(this: Guarded): void {
+  this[CALL]!.closed(this);
 }
 
 /**
  * An admitted request. Adapters {@link GuardedCall.attach} it to the raw Node response before any
- * `await`, report thrown errors through {@link GuardedCall.fail}, and leave the rest to the response
- * events: `finish` records the status, `close` before `finish` (the client went away) ignores the call.
- * The first settlement wins; later ones are no-ops.
+ * `await`, report thrown errors through {@link GuardedCall.fail}, and leave the rest to the response:
+ * when it closes, a finished response records its status, an unfinished one was either abandoned by
+ * the client (ignored) or broken off by the server (a failure). The first settlement wins.
  */
 export class GuardedCall {
   /** Discriminates an admitted call from a rejection. */
   readonly admitted = true as const;
   private status: number | undefined = undefined;
+  private req: IncomingMessage | undefined = undefined;
+  /** @internal The `writeHead` this call's hook wraps. */
+  writeHead: ServerResponse['writeHead'] | undefined = undefined;
 
   constructor(
     /** The breaker that admitted the call. */
@@ -59,28 +117,46 @@ export class GuardedCall {
 
   /**
    * Hooks `res`: stamps `X-Circuit-Breaker-State` (the state when the head is written) and merges
-   * `Access-Control-Expose-Headers`; settles the permit on `finish` (by status) or on an early
-   * `close` (ignored: neither success nor failure, and a half-open slot is released).
+   * `Access-Control-Expose-Headers`; settles the permit when the response closes. The first guard
+   * of a response uses shared hooks; a nested guard wraps with closures of its own.
    */
   attach(req: IncomingMessage, res: ServerResponse): void {
-    const breaker = this.breaker;
-    const writeHead = res.writeHead;
-    res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
-      stamp(this, breaker, typeof args[1] === 'object' ? args[1] : args[2]);
-      return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
-    } as ServerResponse['writeHead'];
-    res.once('finish', () => {
-      if (isShortCircuit(res)) this.permit.ignore();
-      else this.permit.record({ status: this.status ?? res.statusCode });
-    });
-    res.once('close', () => {
-      if (this.permit.settled) return;
-      // cut off by the server (a body stream that errored mid-way): a failure; the client left: ignored
-      if (!isShortCircuit(res) && brokenOffByServer(req, res))
-        this.fail(res.errored ?? new Error('the response was broken off before it finished'));
-      else this.permit.ignore();
-    });
+    this.req = req;
+    this.writeHead = res.writeHead;
+    const guarded = res as Guarded;
+    if (guarded[CALL] === undefined) {
+      guarded[CALL] = this;
+      res.writeHead = stampedWriteHead as ServerResponse['writeHead'];
+      res.on('finish', settleOnFinish);
+      res.on('close', settleOnClose);
+    } else {
+      const writeHead = this.writeHead as WriteHead;
+      const breaker = this.breaker;
+      res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
+        const headers = stamp(this, breaker, typeof args[1] === 'object' ? args[1] : args[2]);
+        return writeHeadWith(this, writeHead, args, headers);
+      } as ServerResponse['writeHead'];
+      res.on('finish', () => this.finished(res));
+      res.on('close', () => this.closed(res));
+    }
     this.onAttach?.(req, res, this);
+  }
+
+  /** @internal The response finished: records its status (a breaker's own 503 is not recorded). */
+  finished(res: ServerResponse): void {
+    if (this.permit.settled) return;
+    if (isShortCircuit(res)) this.permit.ignore();
+    else this.permit.recordStatus(this.status ?? res.statusCode);
+  }
+
+  /** @internal The response closed; before it finished, either the client left or the server cut it off. */
+  closed(res: ServerResponse): void {
+    const permit = this.permit;
+    if (permit.settled) return;
+    // cut off by the server (a body stream that errored mid-way): a failure; the client left: ignored
+    if (!isShortCircuit(res) && brokenOffByServer(this.req!, res))
+      this.fail(res.errored ?? new Error('the response was broken off before it finished'));
+    else permit.ignore();
   }
 
   /**
