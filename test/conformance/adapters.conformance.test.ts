@@ -101,10 +101,24 @@ describe.each(fixtures)('$name', (fixture) => {
         'X-Request-Id, Retry-After, X-Circuit-Breaker-State',
       );
       behave = fail;
-      const failed = await send(url, '/r');
+      const failed = await send(url, '/r', { headers: { Origin: 'https://app.example' } });
       expect(failed.status).toBe(500);
       expect(failed.headers['x-circuit-breaker-state']).toBe('closed');
-      expect(failed.headers['access-control-expose-headers']).toContain('X-Circuit-Breaker-State');
+      expect(failed.headers['access-control-expose-headers']).toBe(
+        'Retry-After, X-Circuit-Breaker-State',
+      );
+    });
+
+    it('adds the expose list only where a browser reads it: cross-origin requests, or a list the app sets', async () => {
+      behave = () => ({ status: 200, body: 'ok' });
+      const url = await serveOne();
+      const sameOrigin = await send(url, '/r');
+      expect(sameOrigin.headers['x-circuit-breaker-state']).toBe('closed');
+      expect(sameOrigin.headers['access-control-expose-headers']).toBeUndefined();
+      const crossOrigin = await send(url, '/r', { headers: { Origin: 'https://app.example' } });
+      expect(crossOrigin.headers['access-control-expose-headers']).toBe(
+        'Retry-After, X-Circuit-Breaker-State',
+      );
     });
 
     it('short-circuits an open breaker with the 503 problem+json contract', async () => {

@@ -17,6 +17,7 @@ const STATE = 'x-circuit-breaker-state';
  * into a copy, returned for `writeHead` to use; the caller's object is never changed.
  */
 function stamp(
+  req: IncomingMessage,
   res: ServerResponse,
   breaker: CircuitBreaker,
   headers: unknown,
@@ -44,10 +45,11 @@ function stamp(
     return copy;
   }
   const expose = res.getHeader(EXPOSE);
-  res.setHeader(
-    'Access-Control-Expose-Headers',
-    expose === undefined ? EXPOSED_HEADERS : mergeExposeHeaders(expose),
-  );
+  if (expose !== undefined)
+    res.setHeader('Access-Control-Expose-Headers', mergeExposeHeaders(expose));
+  // Browsers read the list only on cross-origin (CORS) responses, and those requests carry Origin.
+  else if (req.headers.origin !== undefined)
+    res.setHeader('Access-Control-Expose-Headers', EXPOSED_HEADERS);
   return undefined;
 }
 
@@ -75,7 +77,12 @@ function stampedWriteHead(this: Guarded): ServerResponse {
   const call = this[CALL]!;
   // eslint-disable-next-line prefer-rest-params -- `arguments` avoids an array per response
   const args = arguments;
-  const headers = stamp(this, call.breaker, typeof args[1] === 'object' ? args[1] : args[2]);
+  const headers = stamp(
+    call.req!,
+    this,
+    call.breaker,
+    typeof args[1] === 'object' ? args[1] : args[2],
+  );
   return writeHeadWith(this, call.writeHead as WriteHead, args, headers);
 }
 
@@ -99,7 +106,8 @@ export class GuardedCall {
   /** Discriminates an admitted call from a rejection. */
   readonly admitted = true as const;
   private status: number | undefined = undefined;
-  private req: IncomingMessage | undefined = undefined;
+  /** @internal The request, once attached. */
+  req: IncomingMessage | undefined = undefined;
   /** @internal The `writeHead` this call's hook wraps. */
   writeHead: ServerResponse['writeHead'] | undefined = undefined;
 
@@ -133,7 +141,7 @@ export class GuardedCall {
       const writeHead = this.writeHead as WriteHead;
       const breaker = this.breaker;
       res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
-        const headers = stamp(this, breaker, typeof args[1] === 'object' ? args[1] : args[2]);
+        const headers = stamp(req, this, breaker, typeof args[1] === 'object' ? args[1] : args[2]);
         return writeHeadWith(this, writeHead, args, headers);
       } as ServerResponse['writeHead'];
       res.on('finish', () => this.finished(res));
