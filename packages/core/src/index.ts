@@ -78,6 +78,10 @@ export {
   type ShortCircuitIo,
 } from './guard/index.js';
 export {
+  healthEndpoint,
+  readinessEndpoint,
+  type HealthHandlerOptions,
+  type ReadinessHandlerOptions,
   HEALTH_HEADERS,
   healthResponse,
   healthSnapshot,

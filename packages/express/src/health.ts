@@ -1,27 +1,23 @@
-// Express route handlers for health and readiness endpoints, built on core's healthResponse and readiness.
+// Express route handlers for health and readiness endpoints, over core's prepared endpoints.
 import {
-  healthResponse,
-  readiness,
-  type BreakerRegistry,
+  healthEndpoint,
+  readinessEndpoint,
+  type HealthHandlerOptions,
   type HealthResponse,
-  type ReadinessOptions,
+  type ReadinessHandlerOptions,
 } from '@breakwater/core';
 import type { Request, Response } from 'express';
 
-/** Options of {@link healthHandler}. */
-export interface HealthHandlerOptions {
-  /** Whose breakers to report. @defaultValue core's process-wide `defaultRegistry` */
-  registry?: BreakerRegistry;
-}
-
-/** Options of {@link readinessHandler}: the critical breakers, and optionally their registry. */
-export interface ReadinessHandlerOptions extends ReadinessOptions, HealthHandlerOptions {}
+export type { HealthHandlerOptions, ReadinessHandlerOptions };
 
 /** An Express handler that answers a health or readiness check. */
 export type HealthRequestHandler = (req: Request, res: Response) => void;
 
-function send(res: Response, response: HealthResponse<unknown>): void {
-  res.status(response.status).set(response.headers).send(JSON.stringify(response.body));
+function handler(respond: () => HealthResponse<unknown>): HealthRequestHandler {
+  return function breakwaterHealth(_req, res) {
+    const response = respond();
+    res.status(response.status).set(response.headers).send(JSON.stringify(response.body));
+  };
 }
 
 /**
@@ -31,10 +27,7 @@ function send(res: Response, response: HealthResponse<unknown>): void {
  * app.get('/health', healthHandler());
  */
 export function healthHandler(options: HealthHandlerOptions = {}): HealthRequestHandler {
-  const registry = options.registry;
-  return function breakwaterHealth(_req, res) {
-    send(res, healthResponse(registry));
-  };
+  return handler(healthEndpoint(options));
 }
 
 /**
@@ -45,9 +38,5 @@ export function healthHandler(options: HealthHandlerOptions = {}): HealthRequest
  * app.get('/ready', readinessHandler({ critical: ['payments'] }));
  */
 export function readinessHandler(options: ReadinessHandlerOptions): HealthRequestHandler {
-  const { registry, critical } = options;
-  readiness(registry, { critical }); // validates `critical` once
-  return function breakwaterReadiness(_req, res) {
-    send(res, readiness(registry, { critical }));
-  };
+  return handler(readinessEndpoint(options));
 }

@@ -1,27 +1,26 @@
-// Fastify route handlers for health and readiness endpoints, built on core's healthResponse and readiness.
+// Fastify route handlers for health and readiness endpoints, over core's prepared endpoints.
 import {
-  healthResponse,
-  readiness,
-  type BreakerRegistry,
+  healthEndpoint,
+  readinessEndpoint,
+  type HealthHandlerOptions,
   type HealthResponse,
-  type ReadinessOptions,
+  type ReadinessHandlerOptions,
 } from '@breakwater/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
-/** Options of {@link healthHandler}. */
-export interface HealthHandlerOptions {
-  /** Whose breakers to report. @defaultValue core's process-wide `defaultRegistry` */
-  registry?: BreakerRegistry;
-}
-
-/** Options of {@link readinessHandler}: the critical breakers, and optionally their registry. */
-export interface ReadinessHandlerOptions extends ReadinessOptions, HealthHandlerOptions {}
+export type { HealthHandlerOptions, ReadinessHandlerOptions };
 
 /** A Fastify route handler that answers a health or readiness check. */
 export type HealthRouteHandler = (request: FastifyRequest, reply: FastifyReply) => FastifyReply;
 
-function send(reply: FastifyReply, response: HealthResponse<unknown>): FastifyReply {
-  return reply.code(response.status).headers(response.headers).send(JSON.stringify(response.body));
+function route(respond: () => HealthResponse<unknown>): HealthRouteHandler {
+  return function breakwaterHealth(_request, reply) {
+    const response = respond();
+    return reply
+      .code(response.status)
+      .headers(response.headers)
+      .send(JSON.stringify(response.body));
+  };
 }
 
 /**
@@ -32,10 +31,7 @@ function send(reply: FastifyReply, response: HealthResponse<unknown>): FastifyRe
  * app.get('/health', { config: { circuitBreaker: false } }, healthHandler());
  */
 export function healthHandler(options: HealthHandlerOptions = {}): HealthRouteHandler {
-  const registry = options.registry;
-  return function breakwaterHealth(_request, reply) {
-    return send(reply, healthResponse(registry));
-  };
+  return route(healthEndpoint(options));
 }
 
 /**
@@ -46,9 +42,5 @@ export function healthHandler(options: HealthHandlerOptions = {}): HealthRouteHa
  * app.get('/ready', { config: { circuitBreaker: false } }, readinessHandler({ critical: ['payments'] }));
  */
 export function readinessHandler(options: ReadinessHandlerOptions): HealthRouteHandler {
-  const { registry, critical } = options;
-  readiness(registry, { critical }); // validates `critical` once
-  return function breakwaterReadiness(_request, reply) {
-    return send(reply, readiness(registry, { critical }));
-  };
+  return route(readinessEndpoint(options));
 }

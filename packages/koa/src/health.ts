@@ -1,26 +1,22 @@
-// Koa middleware for health and readiness endpoints, built on core's healthResponse and readiness.
+// Koa middleware for health and readiness endpoints, over core's prepared endpoints.
 import {
-  healthResponse,
-  readiness,
-  type BreakerRegistry,
+  healthEndpoint,
+  readinessEndpoint,
+  type HealthHandlerOptions,
   type HealthResponse,
-  type ReadinessOptions,
+  type ReadinessHandlerOptions,
 } from '@breakwater/core';
 import type { Context, Middleware } from 'koa';
 
-/** Options of {@link healthHandler}. */
-export interface HealthHandlerOptions {
-  /** Whose breakers to report. @defaultValue core's process-wide `defaultRegistry` */
-  registry?: BreakerRegistry;
-}
+export type { HealthHandlerOptions, ReadinessHandlerOptions };
 
-/** Options of {@link readinessHandler}: the critical breakers, and optionally their registry. */
-export interface ReadinessHandlerOptions extends ReadinessOptions, HealthHandlerOptions {}
-
-function send(ctx: Context, response: HealthResponse<unknown>): void {
-  ctx.status = response.status;
-  ctx.set(response.headers);
-  ctx.body = JSON.stringify(response.body); // keeps the Content-Type set above
+function middleware(respond: () => HealthResponse<unknown>): Middleware {
+  return function breakwaterHealth(ctx: Context): void {
+    const response = respond();
+    ctx.status = response.status;
+    ctx.set(response.headers);
+    ctx.body = JSON.stringify(response.body); // keeps the Content-Type set above
+  };
 }
 
 /**
@@ -31,10 +27,7 @@ function send(ctx: Context, response: HealthResponse<unknown>): void {
  * router.get('/health', healthHandler());
  */
 export function healthHandler(options: HealthHandlerOptions = {}): Middleware {
-  const registry = options.registry;
-  return function breakwaterHealth(ctx: Context): void {
-    send(ctx, healthResponse(registry));
-  };
+  return middleware(healthEndpoint(options));
 }
 
 /**
@@ -45,9 +38,5 @@ export function healthHandler(options: HealthHandlerOptions = {}): Middleware {
  * router.get('/ready', readinessHandler({ critical: ['payments'] }));
  */
 export function readinessHandler(options: ReadinessHandlerOptions): Middleware {
-  const { registry, critical } = options;
-  readiness(registry, { critical }); // validates `critical` once
-  return function breakwaterReadiness(ctx: Context): void {
-    send(ctx, readiness(registry, { critical }));
-  };
+  return middleware(readinessEndpoint(options));
 }

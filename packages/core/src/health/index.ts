@@ -13,3 +13,9 @@ export {
   type ReadinessOptions,
   type UnavailableBreaker,
 } from './readiness.js';
+export {
+  healthEndpoint,
+  readinessEndpoint,
+  type HealthHandlerOptions,
+  type ReadinessHandlerOptions,
+} from './endpoints.js';
