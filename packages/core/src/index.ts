@@ -65,6 +65,7 @@ export {
   GuardCache,
   GuardRejection,
   GuardedCall,
+  installPrototypeHeadHook,
   GUARD_OPTION_NAMES,
   createGuardCache,
   isShortCircuit,

@@ -2,6 +2,8 @@
 
 import {
   Guard,
+  installPrototypeHeadHook,
+  type GuardedCall,
   parseGuardOptions,
   routeBreakerName,
   type GuardOptions,
@@ -9,6 +11,7 @@ import {
   type Rejection,
 } from '@breakwater/core';
 import type { NextFunction, Request, Response } from 'express';
+import type { ServerResponse } from 'node:http';
 
 /** A custom short-circuit response. The state headers are already set; send a response (or the built-in 503 follows). */
 export type ExpressOnReject = (
@@ -35,6 +38,32 @@ function routeName(req: Request): string | undefined {
   const route = (req as { route?: { path?: unknown } }).route;
   if (route === undefined || typeof route.path !== 'string') return undefined;
   return routeBreakerName(req.method, `${req.baseUrl}${route.path}`);
+}
+
+/** Where the call lives between admission and the head: `res.locals`, Express's per-request bag. */
+const CALL: unique symbol = Symbol('breakwater.express.call');
+type Locals = { [CALL]?: GuardedCall } | undefined;
+
+const callOf = (res: ServerResponse): GuardedCall | undefined =>
+  ((res as Response).locals as Locals)?.[CALL];
+
+/**
+ * Stamps the head through a hook on the app's own response prototype (`app.response`), so the
+ * response object itself gains no property (Express responses slow down measurably when one is
+ * added). A nested guard, or a response Express did not set up, falls back to core's own hooks.
+ */
+function attach(call: GuardedCall, req: Request, res: Response): void {
+  const locals = res.locals as Locals;
+  if (
+    locals !== undefined &&
+    locals[CALL] === undefined &&
+    installPrototypeHeadHook(Object.getPrototypeOf(res) as object, callOf)
+  ) {
+    locals[CALL] = call;
+    call.attachListeners(req, res);
+  } else {
+    call.attach(req, res);
+  }
 }
 
 function writeReply(res: Response, reply: GuardReply): void {
@@ -66,7 +95,7 @@ export function circuitBreaker(
     const decision = guard.admit(req, routeName(req));
     if (decision === undefined) return next();
     if (decision.admitted) {
-      decision.attach(req, res);
+      attach(decision, req, res);
       return next();
     }
     const rejection = decision.rejection;

@@ -1,6 +1,11 @@
 // One admitted request: stamps the state headers when its response head is written and settles its permit.
 
-import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import {
+  OutgoingMessage,
+  ServerResponse,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+} from 'node:http';
 import type { CircuitBreaker } from '../circuit-breaker.js';
 import { EXPOSED_HEADERS, mergeExposeHeaders, STATE_HEADER } from '../http/headers.js';
 import type { Permit } from '../permit.js';
@@ -150,6 +155,32 @@ export class GuardedCall {
     this.onAttach?.(req, res, this);
   }
 
+  /**
+   * Like {@link GuardedCall.attach}, for adapters that stamp the head through a prototype-level
+   * hook ({@link installPrototypeHeadHook}) instead: adds nothing to `res` but its two listeners.
+   */
+  attachListeners(req: IncomingMessage, res: ServerResponse): void {
+    this.req = req;
+    res.on('finish', () => this.finished(res));
+    res.on('close', () => this.closed(res));
+    this.onAttach?.(req, res, this);
+  }
+
+  /** @internal Stamps the state headers and writes the head through `writeHead`. */
+  writeHeadStamped(
+    res: ServerResponse,
+    args: ArrayLike<unknown>,
+    writeHead: WriteHead,
+  ): ServerResponse {
+    const headers = stamp(
+      this.req!,
+      res,
+      this.breaker,
+      typeof args[1] === 'object' ? args[1] : args[2],
+    );
+    return writeHeadWith(res, writeHead, args, headers);
+  }
+
   /** @internal The response finished: records its status (a breaker's own 503 is not recorded). */
   finished(res: ServerResponse): void {
     if (this.permit.settled) return;
@@ -179,4 +210,36 @@ export class GuardedCall {
   fail(error: unknown): void {
     this.permit.record({ error: error ?? new Error('undefined thrown') });
   }
+}
+
+const hooked = new WeakSet<object>();
+
+/**
+ * Hooks `writeHead` once on a framework's own response prototype (Express's per-app `app.response`),
+ * so that no property is added to each response object: some frameworks' responses slow down
+ * measurably when one is. `lookup` finds the guarded call of a response (or none). Returns `false`
+ * when `proto` is Node's own `ServerResponse.prototype`, which a library must never patch.
+ */
+export function installPrototypeHeadHook(
+  proto: object,
+  lookup: (res: ServerResponse) => GuardedCall | undefined,
+): boolean {
+  if (hooked.has(proto)) return true;
+  if (proto === ServerResponse.prototype || proto === OutgoingMessage.prototype) return false;
+  const inherited = (proto as { writeHead?: WriteHead }).writeHead;
+  if (typeof inherited !== 'function') return false;
+  Object.defineProperty(proto, 'writeHead', {
+    configurable: true,
+    writable: true,
+    value: function breakwaterWriteHead(this: ServerResponse): ServerResponse {
+      const call = lookup(this);
+      // eslint-disable-next-line prefer-rest-params -- `arguments` avoids an array per response
+      const args = arguments;
+      return call === undefined
+        ? inherited.apply(this, args as unknown as unknown[])
+        : call.writeHeadStamped(this, args, inherited);
+    },
+  });
+  hooked.add(proto);
+  return true;
 }

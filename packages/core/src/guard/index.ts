@@ -13,7 +13,7 @@ export {
   type GuardConfig,
   type GuardOptions,
 } from './guard-options.js';
-export { GuardedCall } from './guarded-call.js';
+export { GuardedCall, installPrototypeHeadHook } from './guarded-call.js';
 export { isShortCircuit, markShortCircuit } from './short-circuit.js';
 export { routeBreakerName } from './route-name.js';
 export { GuardCache, createGuardCache } from './guard-cache.js';
