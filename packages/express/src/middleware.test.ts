@@ -34,6 +34,45 @@ describe('@breakwater/express', () => {
     expect(registry.list().map((b) => b.name)).toEqual(['GET /api/users/:id']);
   });
 
+  it('stamps and records through the app prototype hook, adding no property to the response', async () => {
+    const registry = new BreakerRegistry();
+    const app = express();
+    let ownKeys: (string | symbol)[] = [];
+    app.get('/x', circuitBreaker({ registry, name: 'x', failureThreshold: 1 }), (_req, res) => {
+      ownKeys = Reflect.ownKeys(res);
+      res.status(500).send('down');
+    });
+    const before = Reflect.ownKeys(Object.create(null) as object);
+    const res = await get(app, '/x');
+    expect(res.status).toBe(500);
+    expect(res.headers.get('x-circuit-breaker-state')).toBe('closed');
+    expect(ownKeys).not.toContain('writeHead');
+    expect(
+      ownKeys.filter((k) => typeof k === 'symbol' && String(k).includes('breakwater')),
+    ).toEqual(before);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(registry.get('x')!.state).toBe('open');
+    expect((await get(app, '/x')).status).toBe(503);
+  });
+
+  it('nested guards (app.use and a route) both stamp and record', async () => {
+    const registry = new BreakerRegistry();
+    const app = express();
+    app.use(circuitBreaker({ registry, name: 'outer' }));
+    app.get('/y', circuitBreaker({ registry, name: 'inner', failureThreshold: 1 }), (_req, res) => {
+      res.status(502).send('bad gateway');
+    });
+    const res = await get(app, '/y');
+    expect(res.status).toBe(502);
+    expect(res.headers.get('x-circuit-breaker-state')).toBe('closed');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(registry.get('inner')!.state).toBe('open');
+    expect(registry.get('outer')!.snapshot().totals.failure).toBe(1);
+    const rejected = await get(app, '/y');
+    expect(rejected.status).toBe(503);
+    expect(registry.get('outer')!.snapshot().totals.failure).toBe(1); // the inner 503 is not the outer's failure
+  });
+
   it('uses one breaker-N breaker for an app.use() middleware', async () => {
     const registry = new BreakerRegistry();
     const app = express();
