@@ -42,14 +42,13 @@ describe('@breakwater/express', () => {
       ownKeys = Reflect.ownKeys(res);
       res.status(500).send('down');
     });
-    const before = Reflect.ownKeys(Object.create(null) as object);
     const res = await get(app, '/x');
     expect(res.status).toBe(500);
     expect(res.headers.get('x-circuit-breaker-state')).toBe('closed');
     expect(ownKeys).not.toContain('writeHead');
     expect(
       ownKeys.filter((k) => typeof k === 'symbol' && String(k).includes('breakwater')),
-    ).toEqual(before);
+    ).toEqual([]);
     await new Promise((resolve) => setImmediate(resolve));
     expect(registry.get('x')!.state).toBe('open');
     expect((await get(app, '/x')).status).toBe(503);
