@@ -19,6 +19,11 @@ import type { SlidingWindow } from './window/sliding-window.js';
 
 let unnamed = 0;
 
+/** @internal The next `breaker-N` name: unnamed breakers and keyed families share one counter. */
+export function nextBreakerName(): string {
+  return `breaker-${++unnamed}`;
+}
+
 const RESULTS: readonly CallResult[] = ['success', 'failure', 'ignored', 'timeout'];
 
 /** A breaker's state as another process reported it, for {@link CircuitBreaker.applyRemoteState}. */
@@ -89,7 +94,7 @@ export class CircuitBreaker extends BreakerEvents implements PermitOwner {
   constructor(options: BreakerOptions = {}, key?: string) {
     super();
     this.config = parseBreakerOptions(options);
-    this.name = this.config.name ?? `breaker-${++unnamed}`;
+    this.name = this.config.name ?? nextBreakerName();
     this.key = key;
     const { policy, window } = createTripPolicy(this.config);
     this.policy = policy;

@@ -1,7 +1,7 @@
 // The framework-free half of every adapter: which breaker guards a request, safe user hooks, admission.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CircuitBreaker } from '../circuit-breaker.js';
+import { nextBreakerName, type CircuitBreaker } from '../circuit-breaker.js';
 import { mergeExposeHeaders, STATE_HEADER } from '../http/headers.js';
 import { rejectionResponse } from '../http/problem.js';
 import { KeyedBreakers } from '../keyed-breakers.js';
@@ -65,13 +65,6 @@ export class GuardRejection {
 
 /** Keyed families shared by every guard of a registry, so same-named guards share their keyed breakers. */
 const keyedFamilies = new WeakMap<BreakerRegistry, Map<string, KeyedBreakers>>();
-
-/** Draws a fresh `breaker-N` name from the same counter as unnamed breakers. */
-function freshName(): string {
-  const scratch = new CircuitBreaker({ registry: false });
-  scratch.close();
-  return scratch.name;
-}
 
 /**
  * Resolves the breaker for a request and admits it. The breaker's name is `options.name`, else the
@@ -209,7 +202,7 @@ export class Guard<Req> {
   private create(name: string | undefined): CircuitBreaker | KeyedBreakers {
     const options = this.config.breaker;
     if (this.config.key === undefined) return obtainBreaker({ ...options, name });
-    const familyName = name ?? freshName();
+    const familyName = name ?? nextBreakerName();
     const registry = options.registry === false ? undefined : (options.registry ?? defaultRegistry);
     let families = registry === undefined ? undefined : keyedFamilies.get(registry);
     if (registry !== undefined && families === undefined) {
