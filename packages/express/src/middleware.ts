@@ -107,6 +107,6 @@ export function circuitBreaker(
         responded: () => res.headersSent || res.writableEnded,
         write: (reply) => writeReply(res, reply),
       })
-      .catch(next);
+      ?.catch(next);
   };
 }

@@ -75,7 +75,7 @@ function guardHook(
             .headers(r.headers as Record<string, string | string[]>)
             .send(r.body),
       })
-      .catch((error: unknown) => reply.send(error));
+      ?.catch((error: unknown) => reply.send(error));
   };
 }
 

@@ -67,12 +67,13 @@ export function circuitBreaker(options: KoaCircuitBreakerOptions = {}): Middlewa
       return;
     }
     const rejection = decision.rejection;
-    await guard.shortCircuit(decision, {
+    const pending = guard.shortCircuit(decision, {
       req: ctx.req,
       res: ctx.res,
       onReject: onReject && (() => onReject(ctx, rejection)),
       responded: () => ctx.body != null || ctx.res.headersSent,
       write: (reply) => writeReply(ctx, reply),
     });
+    if (pending !== undefined) await pending;
   };
 }

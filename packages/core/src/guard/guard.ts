@@ -63,6 +63,11 @@ export class GuardRejection {
   ) {}
 }
 
+/** Writes `reply` unless a response has already been started (by `onReject`, say). */
+function writeUnlessSent(io: ShortCircuitIo, reply: GuardReply): void {
+  if (!io.res.headersSent && !io.res.writableEnded) io.write(reply);
+}
+
 /** Keyed families shared by every guard of a registry, so same-named guards share their keyed breakers. */
 const keyedFamilies = new WeakMap<BreakerRegistry, Map<string, KeyedBreakers>>();
 
@@ -143,11 +148,21 @@ export class Guard<Req> {
    * Answers a refused request: marks the raw response as a short-circuit (never recorded by any
    * breaker); serves a stored response when the cache seam offers one; else runs the user's
    * `onReject` (with the state headers already set), and unless that produced a response, writes
-   * the built-in 503 through the adapter's `write`.
+   * the built-in 503 through the adapter's `write`. Returns a promise only when a cache or
+   * `onReject` is involved; without them the 503 is written before it returns.
    */
-  async shortCircuit(rejected: GuardRejection, io: ShortCircuitIo): Promise<void> {
+  shortCircuit(rejected: GuardRejection, io: ShortCircuitIo): Promise<void> | undefined {
+    markShortCircuit(io.res);
+    if (this.responseHooks?.fallback === undefined && io.onReject === undefined) {
+      // The common case answers synchronously: no promise, no microtask per rejected request.
+      writeUnlessSent(io, rejectionResponse(rejected.rejection));
+      return undefined;
+    }
+    return this.shortCircuitAsync(rejected, io);
+  }
+
+  private async shortCircuitAsync(rejected: GuardRejection, io: ShortCircuitIo): Promise<void> {
     const res = io.res;
-    markShortCircuit(res);
     const hooks = this.responseHooks;
     if (hooks?.fallback !== undefined) {
       let cached: GuardReply | undefined;
@@ -158,7 +173,7 @@ export class Guard<Req> {
         cached = undefined; // a failing cache is a miss
       }
       if (cached !== undefined) {
-        if (!res.headersSent && !res.writableEnded) io.write(cached);
+        writeUnlessSent(io, cached);
         return;
       }
     }
@@ -173,7 +188,7 @@ export class Guard<Req> {
       const ran = await this.runOnReject(io.onReject);
       if (ran && io.responded()) return;
     }
-    if (!res.headersSent && !res.writableEnded) io.write(rejectionResponse(rejected.rejection));
+    writeUnlessSent(io, rejectionResponse(rejected.rejection));
   }
 
   /** Every breaker this guard created or shares so far. */
