@@ -1,25 +1,13 @@
 // Express-specific behaviour: route names under a mounted router, the app-wide fallback name, cache keys.
 
-import { createServer } from 'node:http';
 import { BreakerRegistry } from '@breakwater/core';
 import express from 'express';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { serveForTest } from '../../../test/support/serve.js';
 import { circuitBreaker } from './index.js';
 
-const closers: (() => void)[] = [];
-afterEach(() => {
-  for (const close of closers.splice(0)) close();
-});
-
 async function get(app: express.Express, path: string): Promise<Response> {
-  const server = createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  closers.push(() => {
-    server.closeAllConnections();
-    server.close();
-  });
-  const { port } = server.address() as { port: number };
-  return fetch(`http://127.0.0.1:${port}${path}`);
+  return fetch(`${await serveForTest(app)}${path}`);
 }
 
 describe('@breakwater/express', () => {
@@ -92,14 +80,8 @@ describe('@breakwater/express', () => {
       router.get('/page', (_req, res) => void res.send(`page ${prefix}`));
       app.use(prefix, router);
     }
-    const server = createServer(app);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    closers.push(() => {
-      server.closeAllConnections();
-      server.close();
-    });
-    const { port } = server.address() as { port: number };
-    const text = async (path: string) => (await fetch(`http://127.0.0.1:${port}${path}`)).text();
+    const base = await serveForTest(app);
+    const text = async (path: string) => (await fetch(`${base}${path}`)).text();
     await text('/a/page');
     await text('/b/page');
     registry.get('shared')!.forceOpen();

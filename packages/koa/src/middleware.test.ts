@@ -1,26 +1,14 @@
 // Koa-specific behaviour: route names from @koa/router, errors recorded and rethrown, cache keys.
 
-import { createServer } from 'node:http';
 import Router from '@koa/router';
 import { BreakerRegistry } from '@breakwater/core';
 import Koa from 'koa';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { serveForTest } from '../../../test/support/serve.js';
 import { circuitBreaker } from './index.js';
 
-const closers: (() => void)[] = [];
-afterEach(() => {
-  for (const close of closers.splice(0)) close();
-});
-
 async function get(app: Koa, path: string): Promise<Response> {
-  const server = createServer(app.callback());
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  closers.push(() => {
-    server.closeAllConnections();
-    server.close();
-  });
-  const { port } = server.address() as { port: number };
-  return fetch(`http://127.0.0.1:${port}${path}`);
+  return fetch(`${await serveForTest(app.callback())}${path}`);
 }
 
 describe('@breakwater/koa', () => {
@@ -81,14 +69,8 @@ describe('@breakwater/koa', () => {
     app.use((ctx) => {
       ctx.body = `page ${String(ctx.state.prefix)}`;
     });
-    const server = createServer(app.callback());
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    closers.push(() => {
-      server.closeAllConnections();
-      server.close();
-    });
-    const { port } = server.address() as { port: number };
-    const text = async (path: string) => (await fetch(`http://127.0.0.1:${port}${path}`)).text();
+    const base = await serveForTest(app.callback());
+    const text = async (path: string) => (await fetch(`${base}${path}`)).text();
     await text('/a/page');
     await text('/b/page');
     registry.get('mounted')!.forceOpen();
