@@ -1,28 +1,17 @@
 // Fleet-wide half-open (coordinateProbes) and fleet-wide rates (shareCounts) against the real Redis.
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   fail,
   ready,
   redisEnabled,
-  replica,
+  startReplica,
   uniquePrefix,
   waitFor,
   type Replica,
 } from './test-support.js';
 
 describe.skipIf(!redisEnabled)('RedisStore fleet features (real Redis)', () => {
-  const opened: Replica[] = [];
-  const start = (...args: Parameters<typeof replica>): Replica => {
-    const r = replica(...args);
-    opened.push(r);
-    return r;
-  };
-
-  afterEach(async () => {
-    await Promise.all(opened.splice(0).map((r) => r.close()));
-  });
-
   /** Asks each replica for `tries` permits; returns the admitted probes per replica. */
   function probeAll(replicas: Replica[], tries: number) {
     return replicas.map((r) => {
@@ -38,7 +27,12 @@ describe.skipIf(!redisEnabled)('RedisStore fleet features (real Redis)', () => {
   it('lets the whole fleet send at most halfOpenMaxCalls probes with coordinateProbes', async () => {
     const prefix = uniquePrefix();
     const fleet = [1, 2, 3].map(() =>
-      start(prefix, 'api', { openDuration: 400, halfOpenMaxCalls: 1 }, { coordinateProbes: true }),
+      startReplica(
+        prefix,
+        'api',
+        { openDuration: 400, halfOpenMaxCalls: 1 },
+        { coordinateProbes: true },
+      ),
     );
     await Promise.all(fleet.map((r) => ready(r)));
     fail(fleet[0]!.breaker);
@@ -63,7 +57,7 @@ describe.skipIf(!redisEnabled)('RedisStore fleet features (real Redis)', () => {
 
   it('sends one probe set per replica without coordinateProbes (the control case)', async () => {
     const prefix = uniquePrefix();
-    const fleet = [1, 2, 3].map(() => start(prefix, 'api', { openDuration: 300 }));
+    const fleet = [1, 2, 3].map(() => startReplica(prefix, 'api', { openDuration: 300 }));
     await Promise.all(fleet.map((r) => ready(r)));
     fail(fleet[0]!.breaker);
     await waitFor(() => fleet.every((r) => r.breaker.state === 'half-open'), 3000, 'half-open');
@@ -73,7 +67,9 @@ describe.skipIf(!redisEnabled)('RedisStore fleet features (real Redis)', () => {
   it('hands the probe lease to another replica when the holder goes away', async () => {
     const prefix = uniquePrefix();
     const options = { openDuration: 300, halfOpenMaxCalls: 1 };
-    const fleet = [1, 2].map(() => start(prefix, 'api', options, { coordinateProbes: true }));
+    const fleet = [1, 2].map(() =>
+      startReplica(prefix, 'api', options, { coordinateProbes: true }),
+    );
     await Promise.all(fleet.map((r) => ready(r)));
     fail(fleet[0]!.breaker);
     await waitFor(
@@ -104,7 +100,7 @@ describe.skipIf(!redisEnabled)('RedisStore fleet features (real Redis)', () => {
       window: { type: 'time' as const, duration: 10_000 },
     };
     const fleet = [1, 2, 3].map(() =>
-      start(prefix, 'api', breakerOptions, { shareCounts: true, syncInterval: 50 }),
+      startReplica(prefix, 'api', breakerOptions, { shareCounts: true, syncInterval: 50 }),
     );
     await Promise.all(fleet.map((r) => ready(r)));
     // 15 calls per replica, 60% failures: below minimumCalls locally, 45 calls fleet-wide.
@@ -129,7 +125,7 @@ describe.skipIf(!redisEnabled)('RedisStore fleet features (real Redis)', () => {
       minimumCalls: 30,
       window: { type: 'time' as const, duration: 10_000 },
     };
-    const fleet = [1, 2, 3].map(() => start(prefix, 'api', breakerOptions));
+    const fleet = [1, 2, 3].map(() => startReplica(prefix, 'api', breakerOptions));
     await Promise.all(fleet.map((r) => ready(r)));
     for (const r of fleet) {
       for (let i = 0; i < 15; i++) {

@@ -1,6 +1,6 @@
 // RedisStore against the real Redis: propagation, late joiners, conflicts, garbage, close.
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BreakerRegistry, CircuitBreaker } from '@breakwater/core';
 import { RedisStore } from './redis-store.js';
 import {
@@ -9,27 +9,19 @@ import {
   ready,
   redisEnabled,
   reopenAt,
-  replica,
+  startReplica,
   uniquePrefix,
   waitFor,
-  type Replica,
 } from './test-support.js';
 
 describe.skipIf(!redisEnabled)('RedisStore (real Redis)', () => {
-  const opened: Replica[] = [];
-  const start = (...args: Parameters<typeof replica>): Replica => {
-    const r = replica(...args);
-    opened.push(r);
-    return r;
-  };
-
-  afterEach(async () => {
-    await Promise.all(opened.splice(0).map((r) => r.close()));
-  });
-
   it('opens the breaker on every replica when one trips, with the same reopen time', async () => {
     const prefix = uniquePrefix();
-    const [a, b, c] = [start(prefix, 'api'), start(prefix, 'api'), start(prefix, 'api')];
+    const [a, b, c] = [
+      startReplica(prefix, 'api'),
+      startReplica(prefix, 'api'),
+      startReplica(prefix, 'api'),
+    ];
     await Promise.all([a, b, c].map((r) => ready(r)));
 
     fail(a.breaker);
@@ -49,31 +41,31 @@ describe.skipIf(!redisEnabled)('RedisStore (real Redis)', () => {
 
   it('leaves breakers of other names alone', async () => {
     const prefix = uniquePrefix();
-    const a = start(prefix, 'api');
-    const other = start(prefix, 'db');
+    const a = startReplica(prefix, 'api');
+    const other = startReplica(prefix, 'db');
     await Promise.all([ready(a), ready(other)]);
     fail(a.breaker);
-    const follower = start(prefix, 'api');
+    const follower = startReplica(prefix, 'api');
     await waitFor(() => follower.breaker.state === 'open');
     expect(other.breaker.state).toBe('closed');
   });
 
   it('teaches a replica that starts later the current state', async () => {
     const prefix = uniquePrefix();
-    const a = start(prefix, 'api');
+    const a = startReplica(prefix, 'api');
     await ready(a);
     fail(a.breaker);
     await waitFor(() => a.store.stats.published === 1);
 
-    const late = start(prefix, 'api');
+    const late = startReplica(prefix, 'api');
     await waitFor(() => late.breaker.state === 'open', 2000, 'the late joiner');
     expect(Math.abs(reopenAt(late.breaker)! - reopenAt(a.breaker)!)).toBeLessThan(100);
   });
 
   it('closes every replica when the probe on one succeeds', async () => {
     const prefix = uniquePrefix();
-    const a = start(prefix, 'api', { openDuration: 200 });
-    const b = start(prefix, 'api', { openDuration: 200 });
+    const a = startReplica(prefix, 'api', { openDuration: 200 });
+    const b = startReplica(prefix, 'api', { openDuration: 200 });
     await Promise.all([ready(a), ready(b)]);
     fail(a.breaker);
     await waitFor(() => b.breaker.state === 'open');
@@ -89,8 +81,8 @@ describe.skipIf(!redisEnabled)('RedisStore (real Redis)', () => {
 
   it('shares an operator reset with the fleet', async () => {
     const prefix = uniquePrefix();
-    const a = start(prefix, 'api');
-    const b = start(prefix, 'api');
+    const a = startReplica(prefix, 'api');
+    const b = startReplica(prefix, 'api');
     await Promise.all([ready(a), ready(b)]);
     fail(a.breaker);
     await waitFor(() => b.breaker.state === 'open');
@@ -100,9 +92,9 @@ describe.skipIf(!redisEnabled)('RedisStore (real Redis)', () => {
 
   it('resolves concurrent trips to the latest reopen time on every replica', async () => {
     const prefix = uniquePrefix();
-    const short = start(prefix, 'api', { openDuration: 5_000 });
-    const long = start(prefix, 'api', { openDuration: 20_000 });
-    const watcher = start(prefix, 'api', { openDuration: 10_000 });
+    const short = startReplica(prefix, 'api', { openDuration: 5_000 });
+    const long = startReplica(prefix, 'api', { openDuration: 20_000 });
+    const watcher = startReplica(prefix, 'api', { openDuration: 10_000 });
     await Promise.all([short, long, watcher].map((r) => ready(r)));
 
     // Both trip in the same tick, before either has heard of the other.
@@ -121,13 +113,13 @@ describe.skipIf(!redisEnabled)('RedisStore (real Redis)', () => {
 
   it('never lets an earlier reopen time replace a later one, whatever the arrival order', async () => {
     const prefix = uniquePrefix();
-    const a = start(prefix, 'api', { openDuration: 20_000 });
+    const a = startReplica(prefix, 'api', { openDuration: 20_000 });
     await ready(a);
     fail(a.breaker);
     await waitFor(() => a.store.stats.published === 1);
     const later = reopenAt(a.breaker)!;
 
-    const b = start(prefix, 'api', { openDuration: 1_000 });
+    const b = startReplica(prefix, 'api', { openDuration: 1_000 });
     await waitFor(() => b.breaker.state === 'open');
     // b's own shorter trip, written afterwards, is overruled and b keeps the fleet's reopen time.
     b.breaker.reset();
@@ -148,22 +140,22 @@ describe.skipIf(!redisEnabled)('RedisStore (real Redis)', () => {
       await writer.set(`${prefix}state:api`, '{"n":"api","s":"open","r":"soon"}');
       await writer.set(`${prefix}state:db`, 'not json at all');
       await writer.lpush(`${prefix}state:cache`, 'a list, not a string');
-      const a = start(prefix, 'api');
-      const db = start(prefix, 'db');
+      const a = startReplica(prefix, 'api');
+      const db = startReplica(prefix, 'db');
       await Promise.all([ready(a), ready(db)]);
       expect(a.breaker.state).toBe('closed');
       expect(db.breaker.state).toBe('closed');
       expect(a.store.stats.malformed + db.store.stats.malformed).toBeGreaterThanOrEqual(2);
       expect(a.logger.warnings.join('\n')).toContain('BREAKWATER_REDIS_MALFORMED');
 
-      const follower = start(prefix, 'api');
+      const follower = startReplica(prefix, 'api');
       await ready(follower);
       fail(a.breaker);
       await waitFor(() => follower.breaker.state === 'open', 2000, 'the trip over garbage');
 
       // A key of another type: the script still writes.
-      const cacheA = start(prefix, 'cache');
-      const cacheB = start(prefix, 'cache');
+      const cacheA = startReplica(prefix, 'cache');
+      const cacheB = startReplica(prefix, 'cache');
       await Promise.all([ready(cacheA), ready(cacheB)]);
       fail(cacheA.breaker);
       await waitFor(() => cacheB.breaker.state === 'open', 2000, 'the trip over a list key');
@@ -174,8 +166,8 @@ describe.skipIf(!redisEnabled)('RedisStore (real Redis)', () => {
 
   it('ignores malformed messages on the channel and keeps following valid ones', async () => {
     const prefix = uniquePrefix();
-    const a = start(prefix, 'api');
-    const b = start(prefix, 'api');
+    const a = startReplica(prefix, 'api');
+    const b = startReplica(prefix, 'api');
     await Promise.all([ready(a), ready(b)]);
     const publisher = connect();
     try {
@@ -203,7 +195,7 @@ describe.skipIf(!redisEnabled)('RedisStore (real Redis)', () => {
 
   it('ignores records for names it does not hold and records older than the newest it applied', async () => {
     const prefix = uniquePrefix();
-    const a = start(prefix, 'api');
+    const a = startReplica(prefix, 'api');
     await ready(a);
     const publisher = connect();
     try {

@@ -8,6 +8,7 @@ import {
   type Logger,
 } from '@breakwater/core';
 import { Redis, type RedisOptions } from 'ioredis';
+import { onTestFinished } from 'vitest';
 import { RedisStore } from './redis-store.js';
 import type { RedisStoreOptions } from './options.js';
 
@@ -89,6 +90,13 @@ export function replica(
 }
 
 /** Polls `condition` every 5 ms until it holds; throws after `ms` (a generous bound, not a timing assert). */
+/** A {@link replica} closed automatically when the running test ends. */
+export function startReplica(...args: Parameters<typeof replica>): Replica {
+  const r = replica(...args);
+  onTestFinished(() => r.close());
+  return r;
+}
+
 export async function waitFor(
   condition: () => boolean,
   ms = 2000,
