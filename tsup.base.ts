@@ -5,12 +5,14 @@ export function packageConfig(entry: Record<string, string>): ReturnType<typeof 
   const options: Options = {
     entry,
     format: ['esm', 'cjs'],
-    dts: true,
+    // Members marked @internal are left out of the published types.
+    dts: { compilerOptions: { stripInternal: true } },
     clean: true,
     sourcemap: true,
     target: 'node20',
     platform: 'node',
-    splitting: false,
+    // Entries of one package share chunks, so no class exists twice (ESM and CJS alike).
+    splitting: true,
     treeshake: false,
   };
   return defineConfig(options);

@@ -7,7 +7,7 @@ const src = (path: string): string => fileURLToPath(new URL(`./packages/${path}`
 export default defineConfig({
   resolve: {
     alias: [
-      { find: /^@breakwater\/core\/http$/, replacement: src('core/src/http/index.ts') },
+      { find: /^@breakwater\/core\/adapter$/, replacement: src('core/src/adapter/index.ts') },
       {
         find: /^@breakwater\/(core|express|koa|fastify|redis|prometheus|client)$/,
         replacement: src('$1/src/index.ts'),

@@ -1,6 +1,6 @@
 // The bodies every benchmark server sends, so bare and guarded servers answer byte for byte alike.
 
-import { rejectionResponse } from '@breakwater/core/http';
+import { rejectionResponse } from '@breakwater/core/adapter';
 import { Rejection } from '@breakwater/core';
 
 /** The hello-world JSON object. */

@@ -4,15 +4,8 @@
 import { writeFileSync } from 'node:fs';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
-import {
-  CircuitBreaker,
-  Guard,
-  KeyedBreakers,
-  parseGuardOptions,
-  type Permit,
-  type Rejection,
-} from '@breakwater/core';
-import { rejectionResponse } from '@breakwater/core/http';
+import { CircuitBreaker, KeyedBreakers, type Permit, type Rejection } from '@breakwater/core';
+import { rejectionResponse, RequestGuard, type FrameworkBinding } from '@breakwater/core/adapter';
 import {
   ConsecutiveBreaker,
   circuitBreaker as cockatielBreaker,
@@ -82,20 +75,22 @@ const cockatielOpen = cockatiel();
 for (let i = 0; i < 5; i++) await cockatielOpen.execute(fail).catch(() => undefined);
 
 // What every adapter does per admitted request, on a real (unconnected) ServerResponse.
-const guard = new Guard(
-  parseGuardOptions<IncomingMessage>({ openDuration: OPEN_FOR }),
-  'bench-guard',
-);
+const nodeBinding: FrameworkBinding<IncomingMessage, ServerResponse> = {
+  rawRequest: (req) => req,
+  rawResponse: (_req, res) => res,
+  getHeader: (_req, res, name) => res.getHeader(name),
+  send: (_req, res, reply) => void res.writeHead(reply.status).end(reply.body),
+  callOnReject: () => undefined,
+  responded: (_req, res) => res.headersSent,
+};
+const guard = new RequestGuard({ openDuration: OPEN_FOR }, nodeBinding, 'bench-guard');
 const socket = new Socket();
 const JSON_HEAD = { 'content-type': 'application/json' };
 let response: ServerResponse | undefined;
 function respond(guarded: boolean): void {
   const req = new IncomingMessage(socket);
   const res = new ServerResponse(req);
-  if (guarded) {
-    const decision = guard.admit(req);
-    if (decision !== undefined && decision.admitted) decision.attach(req, res);
-  }
+  if (guarded) guard.enter(req, res);
   res.writeHead(200, JSON_HEAD);
   res.emit('finish');
   res.emit('close');
@@ -219,7 +214,7 @@ const cases: Case[] = [
     fn: () => respond(false),
   },
   {
-    name: 'same + Guard admit/attach (what adapters add per request)',
+    name: 'same + RequestGuard.enter (what adapters add per request)',
     group: 'adapter',
     async: false,
     baseline: 'node: new req/res + writeHead + finish/close (no breaker)',

@@ -1,3 +1,3 @@
 import { packageConfig } from '../../tsup.base.ts';
 
-export default packageConfig({ index: 'src/index.ts', http: 'src/http/index.ts' });
+export default packageConfig({ index: 'src/index.ts', adapter: 'src/adapter/index.ts' });

@@ -2,7 +2,7 @@
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '@breakwater/core';
-import { PROBLEM_TYPE } from '@breakwater/core/http';
+import { PROBLEM_TYPE } from '@breakwater/core/adapter';
 import { createFetch, type ScopeCloseEvent, type ScopeOpenEvent } from '@breakwater/client';
 import {
   expressServer,

@@ -3,7 +3,7 @@
 import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock, Rejection } from '@breakwater/core';
-import { problemDetails, rejectionResponse } from '@breakwater/core/http';
+import { problemDetails, rejectionResponse } from '@breakwater/core/adapter';
 import { createFetch, type ScopeOpenEvent } from '@breakwater/client';
 import { scriptedServer, type RunningServer } from './servers.js';
 

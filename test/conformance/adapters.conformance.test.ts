@@ -8,11 +8,12 @@ import {
   type AppSpec,
   type GuardSpec,
   type Handler,
+  type RequestView,
   type RunningApp,
 } from './fixtures/index.js';
 import { cacheScenarios } from './cache.scenarios.js';
 import { send, start } from './http-client.js';
-import { gate, until } from './sync.js';
+import { gate, until, type Gate } from './sync.js';
 
 const OPEN_MS = 10_000;
 const ok: Handler = () => ({ status: 200, body: 'ok' });
@@ -286,56 +287,57 @@ describe.each(fixtures)('$name', (fixture) => {
   });
 
   describe('client aborts', () => {
-    it('releases the half-open slot when the probe client disconnects, whatever the handler does later', async () => {
+    it('keeps a probe’s half-open slot while its handler runs after the client left, then records nothing', async () => {
       const url = await serveOne();
       await trip(url);
       clock.advance(OPEN_MS);
       const release = gate();
-      behave = async () => {
+      let view: RequestView | undefined;
+      behave = async (request) => {
+        view = request;
         await release.promise;
         return { status: 500, body: 'late failure' };
       };
       hits = 0;
       const probe = start(url, '/r');
       await until(() => hits === 1, 'the probe to reach the handler');
-      expect((await send(url, '/r')).status).toBe(503); // the only slot is taken
-      probe.request.destroy();
-      await until(() => only().snapshot().halfOpen.probesInFlight === 0, 'the slot to be released');
+      probe.abort();
+      await until(() => view!.clientGone(), 'the server to see the client leave');
+      // The bound is on handler runs, not connections: the running handler keeps the only slot.
+      for (let i = 0; i < 3; i++) expect((await send(url, '/r')).status).toBe(503);
+      expect(hits).toBe(1);
+      expect(only().snapshot().halfOpen.probesInFlight).toBe(1);
       release.open();
-      await new Promise((resolve) => setImmediate(resolve));
+      await until(() => only().snapshot().halfOpen.probesInFlight === 0, 'the slot to be released');
       expect(only().state).toBe('half-open');
-      expect(only().snapshot().totals.ignored).toBe(1);
+      expect(only().snapshot().totals).toMatchObject({ ignored: 1, failure: 2, success: 0 });
       behave = ok;
       const next = await send(url, '/r');
       expect(next.status).toBe(200);
       expect(only().state).toBe('closed');
     });
 
-    it('streams a response with the state header and records it once it ends', async () => {
-      const more = gate();
-      behave = () => ({
-        status: 200,
-        stream: Readable.from(
-          (async function* () {
-            yield 'one,';
-            await more.promise;
-            yield 'two';
-          })(),
-        ),
-      });
+    it('ignores a call whose client leaves before the head, and admits the next at once', async () => {
+      const release = gate();
+      let view: RequestView | undefined;
+      behave = async (request) => {
+        view = request;
+        await release.promise;
+        return { status: 500, body: 'late' };
+      };
       const url = await serveOne();
-      const streaming = start(url, '/r');
+      const leaving = start(url, '/r');
       await until(() => hits === 1, 'the handler');
-      expect(only().inFlight).toBe(1);
-      more.open();
-      const res = await streaming.response;
-      expect(res.body).toBe('one,two');
-      expect(res.headers['x-circuit-breaker-state']).toBe('closed');
+      leaving.abort();
+      await until(() => view!.clientGone(), 'the server to see the client leave');
       await until(() => only().inFlight === 0, 'the call to settle');
-      expect(only().snapshot().totals).toMatchObject({ success: 1, failure: 0 });
+      expect(only().snapshot().totals).toMatchObject({ ignored: 1, failure: 0, success: 0 });
+      release.open();
+      behave = ok;
+      expect((await send(url, '/r')).status).toBe(200);
     });
 
-    it('ignores a streamed response the client abandons midway', async () => {
+    it('ignores a streamed response the client abandons after its head (judged a success there)', async () => {
       const never = gate();
       behave = () => ({
         status: 200,
@@ -348,14 +350,174 @@ describe.each(fixtures)('$name', (fixture) => {
       });
       const url = await serveOne();
       const streaming = start(url, '/r');
-      streaming.request.once('response', (res) =>
-        res.once('data', () => streaming.request.destroy()),
-      );
+      streaming.abortOnFirstBytes();
       await until(() => hits === 1, 'the handler');
-      await until(() => only().inFlight === 0, 'the call to settle');
-      expect(only().snapshot().totals).toMatchObject({ ignored: 1, success: 0, failure: 0 });
+      await until(() => only().snapshot().totals.success === 1, 'the head to be judged');
+      await streaming.response.catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(only().snapshot().totals).toMatchObject({ ignored: 0, success: 1, failure: 0 });
       never.open();
     });
+  });
+
+  describe('long streams (judged at the response head)', () => {
+    /** A body that sends `first`, then waits for `more` before `rest`. */
+    const streamed =
+      (more: Gate, first = 'one,', rest = 'two'): Handler =>
+      () => ({
+        status: 200,
+        headers: { 'Content-Type': 'text/event-stream' },
+        stream: Readable.from(
+          (async function* () {
+            yield first;
+            await more.promise;
+            yield rest;
+          })(),
+        ),
+      });
+
+    it('records a streamed response when its head goes out, with the state header', async () => {
+      const more = gate();
+      behave = streamed(more);
+      const url = await serveOne();
+      const streaming = start(url, '/r');
+      await until(() => hits === 1, 'the handler');
+      await until(() => only().snapshot().totals.success === 1, 'the head to be judged');
+      expect(only().inFlight).toBe(0);
+      more.open();
+      const res = await streaming.response;
+      expect(res.body).toBe('one,two');
+      expect(res.headers['x-circuit-breaker-state']).toBe('closed');
+      expect(only().snapshot().totals).toMatchObject({ success: 1, failure: 0 });
+    });
+
+    it('closes the breaker on a probe that streams for longer than the open duration', async () => {
+      const url = await serveOne();
+      await trip(url);
+      clock.advance(OPEN_MS);
+      const more = gate();
+      behave = streamed(more);
+      const streaming = start(url, '/r');
+      await until(() => only().state === 'closed', 'the probe head to close the breaker');
+      clock.advance(3 * OPEN_MS); // far past a hung probe's expiry
+      expect(only().state).toBe('closed');
+      behave = ok;
+      expect((await send(url, '/r')).status).toBe(200);
+      more.open();
+      expect((await streaming.response).body).toBe('one,two');
+      expect(only().snapshot().totals).toMatchObject({ timeout: 0, failure: 2 });
+    });
+
+    it('measures `timeout` to the head: a long healthy stream is no timeout', async () => {
+      const more = gate();
+      behave = streamed(more);
+      const url = await serveOne({ timeout: 1000 });
+      const streaming = start(url, '/r');
+      await until(() => hits === 1, 'the handler');
+      await until(() => only().snapshot().totals.success === 1, 'the head to be judged');
+      clock.advance(5000);
+      more.open();
+      expect((await streaming.response).body).toBe('one,two');
+      expect(only().snapshot().totals).toMatchObject({ timeout: 0, failure: 0, success: 1 });
+      expect(only().state).toBe('closed');
+    });
+
+    it('records a body the server breaks off after the head as a failure', async () => {
+      behave = () => ({
+        status: 200,
+        stream: Readable.from(
+          (async function* () {
+            yield 'partial';
+            await new Promise((resolve) => setTimeout(resolve, 5));
+            throw new Error('the upstream stream broke');
+          })(),
+        ),
+      });
+      const url = await serveOne({ failureThreshold: 1 });
+      const cut = await send(url, '/r').then(
+        (res) => res.body,
+        () => 'cut',
+      );
+      expect(cut).not.toBe('partial-and-more');
+      await until(() => only().snapshot().totals.failure === 1, 'the cut-off to be recorded');
+      expect(only().state).toBe('open');
+    });
+  });
+
+  describe('real traffic', () => {
+    it.each([
+      ['status', 404],
+      ['statusCode', 404],
+      ['statusCode', 400],
+      ['status', 401],
+    ] as const)('never trips on a thrown error whose %s is %d', async (field, status) => {
+      behave = () => {
+        throw Object.assign(new Error('client error'), { [field]: status });
+      };
+      const url = await serveOne();
+      for (let i = 0; i < 4; i++) expect((await send(url, '/r')).status).toBe(status);
+      expect(only().state).toBe('closed');
+      expect(only().snapshot().totals).toMatchObject({ failure: 0, success: 4 });
+      behave = () => {
+        throw Object.assign(new Error('server error'), { [field]: 503 });
+      };
+      await send(url, '/r');
+      await send(url, '/r');
+      expect(only().state).toBe('open');
+    });
+
+    it('keeps the app’s own headers and merges its expose list on a short-circuit (cors() in front)', async () => {
+      const url = await serve({
+        before: {
+          'Access-Control-Allow-Origin': '*',
+          'Access-Control-Expose-Headers': 'X-Request-Id',
+        },
+        options: options({ name: 'app' }),
+        routes: [{ method: 'GET', path: '/r', handler: counted }],
+      });
+      const origin = { headers: { Origin: 'https://app.example' } };
+      const healthy = await send(url, '/r', origin);
+      expect(healthy.headers['access-control-expose-headers']).toBe(
+        'X-Request-Id, Retry-After, X-Circuit-Breaker-State',
+      );
+      await trip(url);
+      const rejected = await send(url, '/r', origin);
+      expect(rejected.status).toBe(503);
+      expect(rejected.headers['access-control-allow-origin']).toBe('*');
+      expect(rejected.headers['access-control-expose-headers']).toBe(
+        'X-Request-Id, Retry-After, X-Circuit-Breaker-State',
+      );
+    });
+
+    it('neither gates nor records a CORS preflight, even while open', async () => {
+      const url = await serve({
+        options: options({ name: 'app' }),
+        routes: [{ method: 'GET', path: '/r', handler: counted }],
+      });
+      await trip(url);
+      const before = only().snapshot().totals;
+      const preflight = await send(url, '/r', {
+        method: 'OPTIONS',
+        headers: { Origin: 'https://app.example', 'Access-Control-Request-Method': 'GET' },
+      });
+      expect(preflight.status).not.toBe(503);
+      expect(preflight.headers['x-circuit-breaker-state']).toBeUndefined();
+      expect(only().snapshot().totals).toEqual(before);
+      expect((await send(url, '/r')).status).toBe(503);
+    });
+
+    it.skipIf(!fixture.compression)(
+      'stamps the first response with compression() mounted before the breaker',
+      async () => {
+        const url = await serve({
+          compression: 'before',
+          options: options({ name: 'app' }),
+          routes: [{ method: 'GET', path: '/r', handler: counted }],
+        });
+        const first = await send(url, '/r', { headers: { 'Accept-Encoding': 'gzip' } });
+        expect(first.headers['x-circuit-breaker-state']).toBe('closed');
+      },
+    );
   });
 
   describe('routes and names', () => {

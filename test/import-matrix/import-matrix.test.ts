@@ -20,7 +20,7 @@ describe('import matrix (built packages)', () => {
       expect(cjs[entry], entry).toEqual(names);
     }
     expect(esm['@breakwater/core']).toContain('CircuitBreaker');
-    expect(esm['@breakwater/core/http']).toContain('rejectionResponse');
+    expect(esm['@breakwater/core/adapter']).toContain('rejectionResponse');
   });
 
   it('TypeScript resolves the types from ESM (.mts) and CommonJS (.cts) files', () => {

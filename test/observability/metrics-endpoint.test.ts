@@ -9,7 +9,7 @@ import {
   healthResponse,
   readiness,
 } from '@breakwater/core';
-import { rejectionResponse } from '@breakwater/core/http';
+import { rejectionResponse } from '@breakwater/core/adapter';
 import { registerMetrics } from '@breakwater/prometheus';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

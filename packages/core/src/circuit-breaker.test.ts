@@ -237,10 +237,10 @@ describe('CircuitBreaker administrative states', () => {
     expect(breaker.inFlight).toBe(0);
   });
 
-  it('forceClose closes an open breaker and forgets its failures', () => {
+  it('reset closes an open breaker and forgets its failures', () => {
     const { breaker } = setup({ failureThreshold: 2 });
     fail(breaker, 2);
-    breaker.forceClose();
+    breaker.reset();
     fail(breaker, 1);
     expect(breaker.state).toBe('closed');
   });
@@ -263,18 +263,33 @@ describe('CircuitBreaker classification', () => {
     expect(admit(breaker).record({ status: 200 })).toBe(false);
   });
 
-  it('an isFailure that throws counts the call as failed and is logged', () => {
-    const errors: string[] = [];
+  it('an isFailure that throws is reported once and the default rule decides', () => {
+    const warnings: string[] = [];
     const { breaker } = setup({
       failureThreshold: 1,
       isFailure: () => {
         throw new Error('boom');
       },
-      logger: { warn: () => {}, error: (m) => errors.push(m) },
+      logger: { warn: (m) => warnings.push(m), error: () => {} },
     });
-    expect(admit(breaker).record({ status: 200 })).toBe(true);
+    expect(admit(breaker).record({ status: 200 })).toBe(false);
+    expect(admit(breaker).record({ status: 200 })).toBe(false);
+    expect(breaker.state).toBe('closed');
+    expect(admit(breaker).record({ status: 502 })).toBe(true);
     expect(breaker.state).toBe('open');
-    expect(errors[0]).toMatch(/isFailure threw/);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/ERR_BREAKWATER_IS_FAILURE_THREW.*isFailure threw/);
+  });
+
+  it('an error carrying a 4xx status (status or statusCode) is that status, not a failure', () => {
+    const { breaker } = setup({ failureThreshold: 100 });
+    const notFound = Object.assign(new Error('missing'), { status: 404 });
+    const invalid = Object.assign(new Error('bad body'), { statusCode: 400 });
+    const upstream = Object.assign(new Error('bad gateway'), { statusCode: 502 });
+    expect(admit(breaker).record({ error: notFound })).toBe(false);
+    expect(admit(breaker).record({ error: invalid })).toBe(false);
+    expect(admit(breaker).record({ error: upstream })).toBe(true);
+    expect(admit(breaker).record({ error: { status: 'nope' } })).toBe(true);
   });
 });
 

@@ -6,23 +6,17 @@ import { diagnostics } from './diagnostics.js';
 import { BrokenCircuitError, CallTimeoutError } from './errors.js';
 import { BreakerEvents } from './breaker-events.js';
 import { defaultIsFailure } from './http/classify.js';
+import { warnOnce } from './logger.js';
 import type { BreakerEventMap, CallResult } from './events.js';
 import type { BreakerOptions, CallOutcome } from './options.js';
 import { Permit, Rejection, Settlement, TimedPermit, type PermitOwner } from './permit.js';
 import { createTripPolicy } from './policy/create-trip-policy.js';
 import type { TripPolicy } from './policy/trip-policy.js';
-import { defaultRegistry, type BreakerRegistry } from './registry.js';
+import { nextBreakerName, type BreakerRegistry } from './registry.js';
 import type { BreakerSnapshot } from './snapshot.js';
 import type { CircuitState, TransitionReason } from './state.js';
-import { memoryStore, type BreakerStore } from './store.js';
+import type { BreakerStore } from './store.js';
 import type { SlidingWindow } from './window/sliding-window.js';
-
-let unnamed = 0;
-
-/** @internal The next `breaker-N` name: unnamed breakers and keyed families share one counter. */
-export function nextBreakerName(): string {
-  return `breaker-${++unnamed}`;
-}
 
 const RESULTS: readonly CallResult[] = ['success', 'failure', 'ignored', 'timeout'];
 
@@ -55,6 +49,8 @@ export class CircuitBreaker extends BreakerEvents implements PermitOwner {
   readonly name: string;
   /** For a keyed breaker, its key. */
   readonly key: string | undefined;
+  /** For a keyed breaker, its family's name. */
+  readonly family: string | undefined;
   /** The parsed options. */
   readonly config: BreakerConfig;
   /** The registry it belongs to, if any. */
@@ -91,11 +87,19 @@ export class CircuitBreaker extends BreakerEvents implements PermitOwner {
   };
   private closed = false;
 
-  constructor(options: BreakerOptions = {}, key?: string) {
+  /**
+   * @param options - the options, or a configuration {@link parseBreakerOptions} made (not parsed again)
+   * @param member - for a breaker of a keyed family: its name, key and family
+   */
+  constructor(
+    options: BreakerOptions | BreakerConfig = {},
+    member?: { readonly name: string; readonly key: string; readonly family: string },
+  ) {
     super();
     this.config = parseBreakerOptions(options);
-    this.name = this.config.name ?? nextBreakerName();
-    this.key = key;
+    this.name = member?.name ?? this.config.name ?? nextBreakerName();
+    this.key = member?.key;
+    this.family = member?.family;
     const { policy, window } = createTripPolicy(this.config);
     this.policy = policy;
     this.window = window;
@@ -110,10 +114,10 @@ export class CircuitBreaker extends BreakerEvents implements PermitOwner {
       this.config.isFailure !== defaultIsFailure;
     this.timeWindow = this.config.window.type === 'time';
     this.timed = this.alwaysTimed;
-    this.registry = options.registry === false ? undefined : (options.registry ?? defaultRegistry);
+    this.registry = this.config.registry;
     this.registry?.add(this);
     this.updateTiming(); // a registry-wide call listener may already be listening
-    this.store = options.store ?? memoryStore;
+    this.store = this.config.store;
     this.store.attach(this);
   }
 
@@ -253,7 +257,10 @@ export class CircuitBreaker extends BreakerEvents implements PermitOwner {
     return this.classify({ status }, permit);
   }
 
-  /** @internal Classifies an outcome with `isFailure`; a throwing `isFailure` counts as failure. */
+  /**
+   * @internal Classifies an outcome with `isFailure`. One policy everywhere (adapters and
+   * `execute()`): an `isFailure` that throws is reported once and the default rule decides.
+   */
   classify(
     outcome: Omit<CallOutcome, 'durationMs'> & { durationMs?: number },
     permit?: Permit,
@@ -263,15 +270,31 @@ export class CircuitBreaker extends BreakerEvents implements PermitOwner {
       (permit !== undefined && permit.startedAt >= 0
         ? this.config.clock.now() - permit.startedAt
         : 0);
+    const full: CallOutcome = { status: outcome.status, error: outcome.error, durationMs };
     try {
-      return (
-        this.config.isFailure({ status: outcome.status, error: outcome.error, durationMs }) === true
-      );
+      return this.config.isFailure(full) === true;
     } catch (error) {
-      this.config.logger.error(
-        `[breakwater] isFailure threw for breaker "${this.name}": ${String(error)}`,
+      warnOnce(
+        this.config.logger,
+        'ERR_BREAKWATER_IS_FAILURE_THREW',
+        `isFailure threw for breaker "${this.name}" (${String(error)}); the default rule (a 5xx, or an error without a 4xx status) decides`,
       );
-      return true;
+      return defaultIsFailure(full);
+    }
+  }
+
+  /**
+   * @internal A response whose head was judged already was then broken off by the server: one more
+   * failure, counted against the generation the call was admitted in.
+   */
+  recordBrokenOff(permit: Permit): void {
+    if (permit.generation === -1) return;
+    this.counts.failure++;
+    if (permit.generation !== this.gen || this.current !== 'closed') return;
+    const reason = this.policy.record(this.config.clock.now(), true, false);
+    if (reason !== undefined) {
+      this.backoff = 0;
+      this.transition('open', reason, this.config.clock.now());
     }
   }
 
@@ -465,11 +488,6 @@ export class CircuitBreaker extends BreakerEvents implements PermitOwner {
   reset(): void {
     this.backoff = 0;
     this.transition('closed', 'reset', this.config.clock.now());
-  }
-
-  /** Alias of {@link CircuitBreaker.reset}. */
-  forceClose(): void {
-    this.reset();
   }
 
   /** Admits every call and records nothing until {@link CircuitBreaker.reset}. */

@@ -3,6 +3,8 @@
 import { monotonicClock, type Clock } from './clock.js';
 import { defaultIsFailure } from './http/classify.js';
 import { consoleLogger, type Logger } from './logger.js';
+import { defaultRegistry, memoryStore, type BreakerRegistry } from './registry.js';
+import type { BreakerStore } from './store.js';
 import type { BreakerOptions, CallOutcome } from './options.js';
 import { duration, integer, invalid, optionalFunction, optionalName, percent } from './validate.js';
 
@@ -26,6 +28,18 @@ export interface BreakerConfig {
   readonly isFailure: (outcome: CallOutcome) => boolean;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** The registry breakers join (`undefined` for none). */
+  readonly registry: BreakerRegistry | undefined;
+  /** Where breaker state is shared. */
+  readonly store: BreakerStore;
+}
+
+/** Configurations made by {@link parseBreakerOptions}: passed again, they are not parsed twice. */
+const parsed = new WeakSet<BreakerConfig>();
+
+/** Whether `value` is a configuration {@link parseBreakerOptions} made (so already valid). */
+export function isBreakerConfig(value: unknown): value is BreakerConfig {
+  return typeof value === 'object' && value !== null && parsed.has(value as BreakerConfig);
 }
 
 /** The option names {@link parseBreakerOptions} reads. */
@@ -67,7 +81,8 @@ function parseWindow(value: unknown): BreakerConfig['window'] {
  * Validates `options` and applies every default. Throws a `TypeError` naming the first bad option.
  * Options it does not know are left to the caller (adapters add their own).
  */
-export function parseBreakerOptions(options: BreakerOptions = {}): BreakerConfig {
+export function parseBreakerOptions(options: BreakerOptions | BreakerConfig = {}): BreakerConfig {
+  if (isBreakerConfig(options)) return options;
   if (typeof options !== 'object' || options === null) invalid('options', options, 'an object');
   const failureRateThreshold = percent('failureRateThreshold', options.failureRateThreshold);
   const slowCallRateThreshold = percent('slowCallRateThreshold', options.slowCallRateThreshold);
@@ -116,7 +131,7 @@ export function parseBreakerOptions(options: BreakerOptions = {}): BreakerConfig
   ) {
     invalid('registry', options.registry, 'a BreakerRegistry or false');
   }
-  return Object.freeze({
+  const config: BreakerConfig = Object.freeze({
     name: optionalName('name', options.name),
     failureThreshold,
     failureRateThreshold,
@@ -134,11 +149,36 @@ export function parseBreakerOptions(options: BreakerOptions = {}): BreakerConfig
       defaultIsFailure,
     clock,
     logger,
+    registry: options.registry === false ? undefined : (options.registry ?? defaultRegistry),
+    store: options.store ?? memoryStore,
   });
+  parsed.add(config);
+  return config;
+}
+
+/**
+ * @internal A parsed configuration with some fields replaced by values that are valid already
+ * (a family's name, the registry a breaker is obtained in): not parsed again.
+ */
+export function withConfig(
+  config: BreakerConfig,
+  changes: Partial<Pick<BreakerConfig, 'name' | 'registry'>>,
+): BreakerConfig {
+  const changed: BreakerConfig = Object.freeze({ ...config, ...changes });
+  parsed.add(changed);
+  return changed;
 }
 
 /** A string that is equal for two configurations exactly when their data options agree. */
 export function configSignature(config: BreakerConfig): string {
-  const { name: _name, isFailure: _isFailure, clock: _clock, logger: _logger, ...data } = config;
+  const {
+    name: _name,
+    isFailure: _isFailure,
+    clock: _clock,
+    logger: _logger,
+    registry: _registry,
+    store: _store,
+    ...data
+  } = config;
   return JSON.stringify(data);
 }

@@ -1,14 +1,11 @@
-// @breakwater/core: the framework-free circuit-breaker engine.
+// @breakwater/core: the framework-free circuit-breaker engine: what applications write code against.
 
 export {
   CACHE_OPTION_NAMES,
   DEFAULT_CACHE_STATUSES,
   MemoryCacheStore,
   ResponseCache,
-  ResponseCapture,
-  createResponseCache,
   defaultCacheKey,
-  isPromiseLike,
   parseCacheOptions,
   type CacheConfig,
   type CacheHitDetail,
@@ -25,7 +22,7 @@ export {
 } from './cache/index.js';
 export { CircuitBreaker, type LastTransition, type RemoteState } from './circuit-breaker.js';
 export { ManualClock, monotonicClock, type Clock, type TimerHandle } from './clock.js';
-export { BREAKER_OPTION_NAMES, parseBreakerOptions, type BreakerConfig } from './configuration.js';
+export type { BreakerConfig } from './configuration.js';
 export { DIAGNOSTICS_CHANNELS } from './diagnostics.js';
 export {
   BrokenCircuitError,
@@ -34,7 +31,7 @@ export {
   isCallTimeoutError,
   type BreakwaterErrorCode,
 } from './errors.js';
-export { EventSource, type Disposable, type Listener } from './event-source.js';
+export type { Disposable, Listener } from './event-source.js';
 export type {
   BreakerEventMap,
   CacheEvent,
@@ -45,11 +42,10 @@ export type {
   StateChangeEvent,
 } from './events.js';
 export { KeyedBreakers } from './keyed-breakers.js';
-export { consoleLogger, warnOnce, type Logger } from './logger.js';
-export { obtainBreaker } from './obtain-breaker.js';
+export { consoleLogger, type Logger } from './logger.js';
 export type { BreakerOptions, CallOutcome, WindowOptions } from './options.js';
-export { Permit, Rejection } from './permit.js';
-export { BreakerRegistry, defaultRegistry } from './registry.js';
+export type { Permit, Rejection } from './permit.js';
+export { BreakerRegistry, defaultRegistry, memoryStore } from './registry.js';
 export type { BreakerSnapshot, RegistrySnapshot } from './snapshot.js';
 export {
   wireState,
@@ -58,26 +54,8 @@ export {
   type TripReason,
   type WireState,
 } from './state.js';
-export { MemoryStore, memoryStore, type BreakerStore } from './store.js';
-export { invalid as invalidOption } from './validate.js';
-export {
-  Guard,
-  GuardCache,
-  GuardRejection,
-  GuardedCall,
-  installPrototypeHeadHook,
-  GUARD_OPTION_NAMES,
-  createGuardCache,
-  isShortCircuit,
-  markShortCircuit,
-  parseGuardOptions,
-  routeBreakerName,
-  type GuardConfig,
-  type GuardOptions,
-  type GuardReply,
-  type GuardResponseHooks,
-  type ShortCircuitIo,
-} from './guard/index.js';
+export { MemoryStore, type BreakerStore } from './store.js';
+export type { GuardOptions } from './guard/guard-options.js';
 export {
   healthEndpoint,
   readinessEndpoint,

@@ -1,7 +1,9 @@
 // One breaker per key, at most maxBreakers of them; idle closed breakers are evicted first.
 
 import { CircuitBreaker } from './circuit-breaker.js';
+import { parseBreakerOptions, type BreakerConfig } from './configuration.js';
 import type { BreakerOptions } from './options.js';
+import { nextBreakerName } from './registry.js';
 
 /** How far from the oldest end eviction looks for an idle closed breaker before settling for less. */
 const EVICTION_SCAN = 64;
@@ -15,15 +17,17 @@ const EVICTION_SCAN = 64;
  */
 export class KeyedBreakers {
   private readonly breakers = new Map<string, CircuitBreaker>();
+  private readonly config: BreakerConfig;
   /** The family's name: each breaker is `<name>:<key>`. */
   readonly name: string;
 
   constructor(
-    private readonly options: BreakerOptions & { name: string },
+    options: BreakerOptions | BreakerConfig,
     /** The most breakers kept at once. */
     readonly maxBreakers: number,
   ) {
-    this.name = options.name;
+    this.config = parseBreakerOptions(options);
+    this.name = this.config.name ?? nextBreakerName();
   }
 
   /** How many breakers are held. */
@@ -36,14 +40,13 @@ export class KeyedBreakers {
     const existing = this.breakers.get(key);
     if (existing !== undefined) return existing;
     if (this.breakers.size >= this.maxBreakers) this.evictOne();
-    const breaker = new CircuitBreaker({ ...this.options, name: `${this.name}:${key}` }, key);
+    const breaker = new CircuitBreaker(this.config, {
+      name: `${this.name}:${key}`,
+      key,
+      family: this.name,
+    });
     this.breakers.set(key, breaker);
     return breaker;
-  }
-
-  /** The breaker for `key` if one is held; never creates. */
-  peek(key: string): CircuitBreaker | undefined {
-    return this.breakers.get(key);
   }
 
   /** Every breaker held. */

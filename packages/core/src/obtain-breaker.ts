@@ -1,23 +1,40 @@
 // Same name, same breaker: how middleware instances that guard one dependency trip together.
 
 import { CircuitBreaker } from './circuit-breaker.js';
-import { configSignature, parseBreakerOptions } from './configuration.js';
+import {
+  configSignature,
+  isBreakerConfig,
+  parseBreakerOptions,
+  withConfig,
+  type BreakerConfig,
+} from './configuration.js';
 import type { BreakerOptions } from './options.js';
-import { defaultRegistry } from './registry.js';
-import { memoryStore } from './store.js';
+import type { BreakerRegistry } from './registry.js';
 
 /**
- * Returns the registry's breaker named `options.name`, creating it when there is none. An unnamed
- * breaker is always new. Throws a `TypeError` when a breaker of that name exists with other options.
+ * Returns `registry`'s breaker named `options.name`, creating it (in that registry) when there is
+ * none. An unnamed breaker is always new. Throws a `TypeError` when a breaker of that name exists
+ * with other options. Backs {@link BreakerRegistry.obtain}.
  */
-export function obtainBreaker(options: BreakerOptions = {}): CircuitBreaker {
-  const registry = options.registry === false ? undefined : (options.registry ?? defaultRegistry);
-  const existing = options.name === undefined ? undefined : registry?.get(options.name);
-  if (existing === undefined) return new CircuitBreaker(options);
-  const wanted = configSignature(parseBreakerOptions(options));
+export function obtainBreaker(
+  options: BreakerOptions | BreakerConfig,
+  registry: BreakerRegistry,
+): CircuitBreaker {
+  let config = parseBreakerOptions(options);
+  if (!isBreakerConfig(options) && options.registry === undefined && config.registry !== registry) {
+    config = withConfig(config, { registry });
+  }
+  if (config.registry !== registry && config.registry !== undefined) {
+    throw new TypeError(
+      'Breakwater: registry.obtain(options) was given options naming another registry; obtain the breaker from that registry',
+    );
+  }
+  const existing = config.name === undefined ? undefined : registry.get(config.name);
+  if (existing === undefined || config.registry === undefined) return new CircuitBreaker(config);
+  const wanted = configSignature(config);
   if (
     existing.signature !== wanted ||
-    existing.store !== (options.store ?? memoryStore) ||
+    existing.store !== config.store ||
     existing.key !== undefined
   ) {
     throw new TypeError(

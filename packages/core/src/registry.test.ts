@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { ManualClock } from './clock.js';
 import { KeyedBreakers } from './keyed-breakers.js';
-import { obtainBreaker } from './obtain-breaker.js';
 import { BreakerRegistry, defaultRegistry } from './registry.js';
 
 describe('BreakerRegistry', () => {
@@ -16,21 +15,19 @@ describe('BreakerRegistry', () => {
     expect(defaultRegistry.get(loner.name)).toBeUndefined();
   });
 
-  it('obtainBreaker shares one breaker between same-named users', () => {
+  it('obtain shares one breaker between same-named users', () => {
     const registry = new BreakerRegistry();
-    const a = obtainBreaker({ registry, name: 'users-db', failureThreshold: 1 });
-    const b = obtainBreaker({ registry, name: 'users-db', failureThreshold: 1 });
+    const a = registry.obtain({ name: 'users-db', failureThreshold: 1 });
+    const b = registry.obtain({ name: 'users-db', failureThreshold: 1 });
     expect(a).toBe(b);
     (a.tryAcquire() as { failure(): void }).failure();
     expect(b.state).toBe('open');
   });
 
-  it('obtainBreaker refuses same-named breakers whose options disagree', () => {
+  it('obtain refuses same-named breakers whose options disagree', () => {
     const registry = new BreakerRegistry();
-    obtainBreaker({ registry, name: 'users-db', failureThreshold: 1 });
-    expect(() => obtainBreaker({ registry, name: 'users-db', failureThreshold: 2 })).toThrow(
-      TypeError,
-    );
+    registry.obtain({ name: 'users-db', failureThreshold: 1 });
+    expect(() => registry.obtain({ name: 'users-db', failureThreshold: 2 })).toThrow(TypeError);
   });
 
   it('constructing a second breaker with a taken name throws', () => {
@@ -41,7 +38,7 @@ describe('BreakerRegistry', () => {
 
   it('unnamed breakers are independent', () => {
     const registry = new BreakerRegistry();
-    expect(obtainBreaker({ registry })).not.toBe(obtainBreaker({ registry }));
+    expect(registry.obtain({})).not.toBe(registry.obtain({}));
     expect(registry.size).toBe(2);
   });
 
@@ -106,9 +103,9 @@ describe('KeyedBreakers', () => {
     keyed.get('idle');
     keyed.get('new');
     expect(keyed.size).toBe(3);
-    expect(keyed.peek('idle')).toBeUndefined();
-    expect(keyed.peek('open')?.state).toBe('open');
-    expect(keyed.peek('busy')).toBe(busy);
+    expect(registry.get('api:idle')).toBeUndefined();
+    expect(registry.get('api:open')?.state).toBe('open');
+    expect(registry.get('api:busy')).toBe(busy);
     expect(registry.size).toBe(3);
     for (let i = 0; i < 1000; i++) keyed.get(`k${i}`);
     expect(keyed.size).toBe(3);

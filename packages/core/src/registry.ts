@@ -1,6 +1,12 @@
 // A set of breakers by name: shared breakers for same-named middleware, events from all, snapshots.
 
 import type { CircuitBreaker } from './circuit-breaker.js';
+import { withConfig, type BreakerConfig } from './configuration.js';
+import { KeyedBreakers } from './keyed-breakers.js';
+import { obtainBreaker } from './obtain-breaker.js';
+import type { BreakerOptions } from './options.js';
+import { processSlot } from './process-slot.js';
+import { MemoryStore } from './store.js';
 import { BreakerEvents } from './breaker-events.js';
 import { EventSource, type Disposable, type Listener } from './event-source.js';
 import type { RegistrySnapshot } from './snapshot.js';
@@ -11,6 +17,11 @@ import type { RegistrySnapshot } from './snapshot.js';
  */
 export class BreakerRegistry extends BreakerEvents {
   private readonly breakers = new Map<string, CircuitBreaker>();
+  private readonly families = new Map<string, KeyedBreakers>();
+  private readonly shared = new Map<
+    string,
+    { readonly option: unknown; readonly value: unknown }
+  >();
   private readonly addedEvents = new EventSource<CircuitBreaker>();
   private readonly removedEvents = new EventSource<CircuitBreaker>();
 
@@ -36,6 +47,43 @@ export class BreakerRegistry extends BreakerEvents {
     if (this.breakers.get(breaker.name) !== breaker) return;
     this.breakers.delete(breaker.name);
     if (this.removedEvents.active) this.removedEvents.emit(breaker);
+  }
+
+  /**
+   * The breaker named `options.name`, created when there is none; an unnamed breaker is always new.
+   * Same name, same breaker: middleware guarding one dependency trips together. Throws a
+   * `TypeError` naming the option that differs when a breaker of that name exists with other options.
+   *
+   * @example
+   * const payments = defaultRegistry.obtain({ name: 'payments', failureThreshold: 3 });
+   */
+  obtain(options: BreakerOptions | BreakerConfig = {}): CircuitBreaker {
+    return obtainBreaker(options, this);
+  }
+
+  /**
+   * @internal The keyed family named `name` (one breaker per key, `<name>:<key>`), created with
+   * `config` and `maxBreakers` when there is none, so that same-named guards share their keys.
+   */
+  family(name: string, config: BreakerConfig, maxBreakers: number): KeyedBreakers {
+    let family = this.families.get(name);
+    if (family === undefined) {
+      family = new KeyedBreakers(withConfig(config, { name }), maxBreakers);
+      this.families.set(name, family);
+    }
+    return family;
+  }
+
+  /**
+   * @internal A value shared by everything that names `name` with the same `option` (e.g. the
+   * response cache of Fastify's automatic `HEAD` route and its `GET` route); `create` makes it.
+   */
+  sharedBy<T>(name: string, option: unknown, create: () => T): T {
+    const known = this.shared.get(name);
+    if (known !== undefined && known.option === option) return known.value as T;
+    const value = create();
+    this.shared.set(name, { option, value });
+    return value;
   }
 
   /** The breaker named `name`, if any. */
@@ -73,5 +121,21 @@ export class BreakerRegistry extends BreakerEvents {
   }
 }
 
-/** The process-wide registry every breaker joins by default. */
-export const defaultRegistry: BreakerRegistry = new BreakerRegistry();
+const slot = processSlot(() => ({
+  registry: new BreakerRegistry(),
+  memoryStore: new MemoryStore(),
+}));
+
+/**
+ * The process-wide registry every breaker joins by default: one per process, shared by the ESM and
+ * CommonJS builds and by compatible copies of `@breakwater/core` installed side by side.
+ */
+export const defaultRegistry: BreakerRegistry = slot.registry;
+
+/** The in-memory store every breaker uses unless given another (one per process, like the registry). */
+export const memoryStore: MemoryStore = slot.memoryStore;
+
+/** @internal The next `breaker-N` name: unnamed breakers and keyed families share one counter. */
+export function nextBreakerName(): string {
+  return `breaker-${++slot.names.next}`;
+}

@@ -24,6 +24,3 @@ export class MemoryStore implements BreakerStore {
   attach(_breaker: CircuitBreaker): void {}
   detach(_breaker: CircuitBreaker): void {}
 }
-
-/** The one in-memory store every breaker uses unless given another. */
-export const memoryStore: MemoryStore = new MemoryStore();

@@ -1,17 +1,16 @@
-// The Express middleware: resolves the route name, admits the request, and writes short-circuits.
+// The Express middleware: Express's side of core's request guard, and one call into it per request.
 
+import type { GuardOptions, Rejection } from '@breakwater/core';
 import {
-  Guard,
-  installPrototypeHeadHook,
-  type GuardedCall,
-  parseGuardOptions,
+  ANSWERED,
+  isAdmitted,
+  PASS,
+  RequestGuard,
   routeBreakerName,
-  type GuardOptions,
-  type GuardReply,
-  type Rejection,
-} from '@breakwater/core';
+  type FrameworkBinding,
+} from '@breakwater/core/adapter';
 import type { NextFunction, Request, Response } from 'express';
-import type { ServerResponse } from 'node:http';
+import { hookResponsePrototype } from './prototype-head-hook.js';
 
 /** A custom short-circuit response. The state headers are already set; send a response (or the built-in 503 follows). */
 export type ExpressOnReject = (
@@ -33,50 +32,34 @@ export type CircuitBreakerMiddleware = <P>(
   next: NextFunction,
 ) => void;
 
-/** `GET /users/:id` when the middleware runs inside a route (`app.get(path, circuitBreaker(), …)`). */
-function routeName(req: Request): string | undefined {
-  const route = (req as { route?: { path?: unknown } }).route;
-  if (route === undefined || typeof route.path !== 'string') return undefined;
-  return routeBreakerName(req.method, `${req.baseUrl}${route.path}`);
-}
-
-/** Where the call lives between admission and the head: `res.locals`, Express's per-request bag. */
-const CALL: unique symbol = Symbol('breakwater.express.call');
-type Locals = { [CALL]?: GuardedCall } | undefined;
-
-const callOf = (res: ServerResponse): GuardedCall | undefined =>
-  ((res as Response).locals as Locals)?.[CALL];
-
-/**
- * Stamps the head through a hook on the app's own response prototype (`app.response`), so the
- * response object itself gains no property (Express responses slow down measurably when one is
- * added). A nested guard, or a response Express did not set up, falls back to core's own hooks.
- */
-function attach(call: GuardedCall, req: Request, res: Response): void {
-  const locals = res.locals as Locals;
-  if (
-    locals !== undefined &&
-    locals[CALL] === undefined &&
-    installPrototypeHeadHook(Object.getPrototypeOf(res) as object, callOf)
-  ) {
-    locals[CALL] = call;
-    call.attachListeners(req, res);
-  } else {
-    call.attach(req, res);
-  }
-}
-
-function writeReply(res: Response, reply: GuardReply): void {
-  res.statusCode = reply.status;
-  for (const name in reply.headers) res.setHeader(name, reply.headers[name] as string | string[]);
-  res.end(reply.body);
-}
+/** How Express is bound to core: its `req`/`res` are Node's own, extended. */
+const binding: FrameworkBinding<Request, Response> = {
+  rawRequest: (req) => req,
+  rawResponse: (_req, res) => res,
+  /** `GET /users/:id` when the middleware runs inside a route (`app.get(path, circuitBreaker(), …)`). */
+  routeName(req) {
+    const route = (req as { route?: { path?: unknown } }).route;
+    if (route === undefined || typeof route.path !== 'string') return undefined;
+    return routeBreakerName(req.method, `${req.baseUrl}${route.path}`);
+  },
+  originalUrl: (req) => req.originalUrl,
+  getHeader: (_req, res, name) => res.getHeader(name),
+  send(_req, res, reply) {
+    res.statusCode = reply.status;
+    for (const name in reply.headers) res.setHeader(name, reply.headers[name] as string | string[]);
+    res.end(reply.body);
+  },
+  callOnReject: (onReject, req, res, rejection) =>
+    (onReject as ExpressOnReject)(req, res, rejection),
+  responded: (_req, res) => res.headersSent || res.writableEnded,
+  attach: hookResponsePrototype,
+};
 
 /**
  * Express middleware guarding whatever it is mounted on: `app.use()` (one breaker for the app),
  * a router, or a single route (the breaker is then named after the route, e.g. `GET /users/:id`).
- * Records 5xx responses (including those Express writes for thrown and `next(err)` errors);
- * a client that disconnects before the response finished is ignored.
+ * Records the status of each response head (including those Express writes for thrown and
+ * `next(err)` errors); a client that disconnects before the response head is ignored.
  *
  * @example
  * app.get('/users/:id', circuitBreaker({ failureThreshold: 3 }), getUser);
@@ -84,29 +67,15 @@ function writeReply(res: Response, reply: GuardReply): void {
 export function circuitBreaker(
   options: ExpressCircuitBreakerOptions = {},
 ): CircuitBreakerMiddleware {
-  const guard = new Guard(parseGuardOptions<Request>(options));
-  const onReject = options.onReject;
+  const guard = new RequestGuard<Request, Response>(options, binding);
   return function circuitBreakerMiddleware<P>(
     request: Request<P>,
     res: Response,
     next: NextFunction,
   ): void {
-    const req = request as unknown as Request;
-    const decision = guard.admit(req, routeName(req));
-    if (decision === undefined) return next();
-    if (decision.admitted) {
-      attach(decision, req, res);
-      return next();
-    }
-    const rejection = decision.rejection;
-    guard
-      .shortCircuit(decision, {
-        req,
-        res,
-        onReject: onReject && (() => onReject(req, res, rejection)),
-        responded: () => res.headersSent || res.writableEnded,
-        write: (reply) => writeReply(res, reply),
-      })
-      ?.catch(next);
+    const verdict = guard.enter(request as unknown as Request, res);
+    if (verdict === ANSWERED) return;
+    if (verdict === PASS || isAdmitted(verdict)) return next();
+    verdict.catch(next);
   };
 }

@@ -1,14 +1,17 @@
-// The Fastify plugin: one guard per route, built in onRoute; short-circuits from onRequest.
+// The Fastify plugin: one request guard per route, built in onRoute; one call into core per request.
 
+import type { GuardOptions, Rejection } from '@breakwater/core';
 import {
+  ANSWERED,
   createGuardCache,
-  Guard,
+  isAdmitted,
   parseGuardOptions,
+  PASS,
+  RequestGuard,
   routeBreakerName,
+  type FrameworkBinding,
   type GuardedCall,
-  type GuardOptions,
-  type Rejection,
-} from '@breakwater/core';
+} from '@breakwater/core/adapter';
 import type {
   FastifyPluginCallback,
   FastifyReply,
@@ -50,32 +53,32 @@ function withoutRegisterOptions(options: object): FastifyCircuitBreakerOptions {
   return own as FastifyCircuitBreakerOptions;
 }
 
-function guardHook(
-  guard: Guard<FastifyRequest>,
-  onReject: FastifyOnReject | undefined,
-): onRequestHookHandler {
+/** How Fastify is bound to core: `request`/`reply` wrap Node's request and response. */
+const binding: FrameworkBinding<FastifyRequest, FastifyReply> = {
+  rawRequest: (request) => request.raw,
+  rawResponse: (_request, reply) => reply.raw,
+  getHeader: (_request, reply, name) => reply.getHeader(name),
+  send(_request, reply, r) {
+    void reply
+      .code(r.status)
+      .headers(r.headers as Record<string, string | string[]>)
+      .send(r.body);
+  },
+  callOnReject: (onReject, request, reply, rejection) =>
+    (onReject as FastifyOnReject)(request, reply, rejection),
+  responded: (_request, reply) => reply.sent,
+};
+
+function guardHook(guard: RequestGuard<FastifyRequest, FastifyReply>): onRequestHookHandler {
   return function circuitBreakerOnRequest(request, reply, done) {
-    const decision = guard.admit(request);
-    if (decision === undefined) return done();
-    if (decision.admitted) {
-      decision.attach(request.raw, reply.raw);
-      (request as WithCall)[CALL] = decision;
+    const verdict = guard.enter(request, reply);
+    if (verdict === ANSWERED) return;
+    if (verdict === PASS) return done();
+    if (isAdmitted(verdict)) {
+      (request as WithCall)[CALL] = verdict;
       return done();
     }
-    const rejection = decision.rejection;
-    guard
-      .shortCircuit(decision, {
-        req: request.raw,
-        res: reply.raw,
-        onReject: onReject && (() => onReject(request, reply, rejection)),
-        responded: () => reply.sent,
-        write: (r) =>
-          void reply
-            .code(r.status)
-            .headers(r.headers as Record<string, string | string[]>)
-            .send(r.body),
-      })
-      ?.catch((error: unknown) => reply.send(error));
+    verdict.catch((error: unknown) => reply.send(error));
   };
 }
 
@@ -85,7 +88,7 @@ const recordError: onErrorHookHandler = function circuitBreakerOnError(
   error,
   done,
 ) {
-  (request as WithCall)[CALL]?.fail(error);
+  (request as WithCall)[CALL]?.noteError(error);
   done();
 };
 
@@ -111,11 +114,12 @@ const plugin: FastifyPluginCallback<FastifyCircuitBreakerOptions> = (fastify, ra
     const merged = own === undefined ? options : { ...options, ...own };
     const method = Array.isArray(route.method) ? route.method.join(',') : route.method;
     const name = routeBreakerName(method, route.url);
-    const guard = new Guard(
+    const guard = new RequestGuard<FastifyRequest, FastifyReply>(
       parseGuardOptions<FastifyRequest>(merged, `config.circuitBreaker of ${name}`),
+      binding,
       name,
     );
-    route.onRequest = [guardHook(guard, merged.onReject), ...asArray(route.onRequest)];
+    route.onRequest = [guardHook(guard), ...asArray(route.onRequest)];
     route.onError = [recordError, ...asArray(route.onError)];
   });
   done();

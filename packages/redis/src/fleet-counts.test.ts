@@ -1,7 +1,7 @@
 // Shared counting helpers: which buckets are read, and when the fleet's rates open a breaker.
 
 import { describe, expect, it } from 'vitest';
-import { parseBreakerOptions } from '@breakwater/core';
+import { parseBreakerOptions } from '@breakwater/core/adapter';
 import { bucketKeys, COUNT_BUCKETS, fleetShouldOpen, horizonOf } from './fleet-counts.js';
 
 describe('bucketKeys', () => {

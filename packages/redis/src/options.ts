@@ -1,6 +1,7 @@
 // RedisStore options, parsed once into a frozen, fully defaulted configuration.
 
-import { consoleLogger, invalidOption, type Logger } from '@breakwater/core';
+import { consoleLogger, type Logger } from '@breakwater/core';
+import { invalidOption } from '@breakwater/core/adapter';
 import type { RedisClientLike } from './redis-client.js';
 
 /** Options of {@link RedisStore}. */

@@ -1,13 +1,7 @@
 // RedisCacheStore: the fallback response cache kept in Redis, so every replica can serve it.
 
-import {
-  consoleLogger,
-  invalidOption,
-  warnOnce,
-  type CacheRecord,
-  type CacheStore,
-  type Logger,
-} from '@breakwater/core';
+import { consoleLogger, type CacheRecord, type CacheStore, type Logger } from '@breakwater/core';
+import { invalidOption, warnOnce } from '@breakwater/core/adapter';
 import { decodeCacheRecord, encodeCacheRecord } from './cache-codec.js';
 import { withTimeout } from './lua-script.js';
 import type { RedisCacheClientLike } from './redis-client.js';

@@ -1,7 +1,7 @@
 // RedisStore: shares breaker state across replicas through a Redis key per breaker plus pub/sub.
 
 import { randomUUID } from 'node:crypto';
-import { warnOnce } from '@breakwater/core';
+import { warnOnce } from '@breakwater/core/adapter';
 import type { BreakerStore, CircuitBreaker, Disposable, StateChangeEvent } from '@breakwater/core';
 import { bucketKeys, fleetShouldOpen, horizonOf } from './fleet-counts.js';
 import { withTimeout } from './lua-script.js';
@@ -130,7 +130,7 @@ export class RedisStore implements BreakerStore {
     return `${this.config.prefix}state:${name}`;
   }
 
-  /** @internal Called by the breaker's constructor. */
+  /** Called by the breaker's constructor (the BreakerStore contract). */
   attach(breaker: CircuitBreaker): void {
     if (this.closed || this.entries.has(breaker)) return;
     const entry: Entry = {
@@ -156,7 +156,7 @@ export class RedisStore implements BreakerStore {
     if (this.connected) void this.read([breaker.name]).catch((error) => this.fail(error));
   }
 
-  /** @internal Called by `breaker.close()`. */
+  /** Called by `breaker.close()` (the BreakerStore contract). */
   detach(breaker: CircuitBreaker): void {
     const entry = this.entries.get(breaker);
     if (entry === undefined) return;
@@ -169,7 +169,7 @@ export class RedisStore implements BreakerStore {
   }
 
   /**
-   * @internal Asked by a half-open breaker before it admits a probe (`coordinateProbes`): 0 to
+   * Asked by a half-open breaker before it admits a probe (`coordinateProbes`): 0 to
    * admit, else ms to hold it. Never waits: the lease is taken in the background.
    */
   probeHoldMs(breaker: CircuitBreaker): number {

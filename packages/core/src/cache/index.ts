@@ -36,7 +36,6 @@ export {
   MAX_KEY_LENGTH,
   MAX_VARIANTS,
   ResponseCache,
-  createResponseCache,
   defaultCacheKey,
   type CacheHitDetail,
   type CacheSource,

@@ -8,7 +8,6 @@ import type { MemoryCacheStore } from './memory-cache-store.js';
 import {
   MAX_VARIANTS,
   ResponseCache,
-  createResponseCache,
   defaultCacheKey,
   type CachedReply,
 } from './response-cache.js';
@@ -203,12 +202,6 @@ describe('ResponseCache: storing and serving', () => {
     expect(respond(cache, get('/gone'), 404, json, '{"error":"not found"}')).toBe(true);
     const custom = setup({ statuses: [200] }).cache;
     expect(respond(custom, get('/gone'), 404, json, 'nf')).toBe(false);
-  });
-
-  it('does nothing for a cache that is off', () => {
-    expect(createResponseCache(undefined)).toBeUndefined();
-    expect(createResponseCache(false)).toBeUndefined();
-    expect(createResponseCache(true)).toBeInstanceOf(ResponseCache);
   });
 });
 

@@ -56,14 +56,14 @@ export interface CacheTicket {
 }
 
 /**
- * The default cache key: the request's `Host` header, lower-cased (empty when absent), a space, and
+ * The default cache key: the request's `Host` header (HTTP/2: `:authority`), lower-cased (empty when absent), a space, and
  * the request target as the adapter gives it (path and query), e.g. `api.example:8080 /users/7?x=1`;
  * `undefined` without a target. `X-Forwarded-*` and `Forwarded` are not part of it.
  */
 export function defaultCacheKey(request: CacheRequest): string | undefined {
   const url = request.url;
   if (url === undefined || url.length === 0) return undefined;
-  const host = request.headers.host;
+  const host = request.headers.host ?? request.headers[':authority']; // HTTP/2 carries :authority
   return typeof host === 'string' ? `${host.toLowerCase()} ${url}` : ` ${url}`;
 }
 
@@ -468,15 +468,4 @@ export class ResponseCache {
     if (local) this.events.emit(event);
     if (channel.hasSubscribers) channel.publish(event);
   }
-}
-
-/**
- * Builds the response cache for a `cache` option, or returns `undefined` when it is off (`false`
- * or `undefined`), so adapters do no per-request work without one. Throws a `TypeError` naming a
- * bad option.
- */
-export function createResponseCache(
-  option: boolean | CacheOptions | undefined,
-): ResponseCache | undefined {
-  return option === undefined || option === false ? undefined : new ResponseCache(option);
 }

@@ -4,10 +4,11 @@ import type { CacheOptions, CacheRequest } from '../cache/cache-options.js';
 import { isPromiseLike } from '../cache/maybe-promise.js';
 import { ResponseCache, type CachedReply } from '../cache/response-cache.js';
 import type { Clock } from '../clock.js';
-import { defaultRegistry, type BreakerRegistry } from '../registry.js';
+import type { CircuitBreaker } from '../circuit-breaker.js';
+import type { Rejection } from '../permit.js';
 import type { GuardConfig } from './guard-options.js';
 import { wireState } from '../state.js';
-import type { GuardReply, GuardRejection, GuardResponseHooks } from './guard.js';
+import type { GuardReply } from './guard.js';
 import type { GuardedCall } from './guarded-call.js';
 import { ResponseTap } from './response-tap.js';
 import { servedHeaders } from './served-headers.js';
@@ -28,22 +29,21 @@ function isResponseCache(value: unknown): value is ResponseCache {
 }
 
 /**
- * The request as the cache sees it: Express's `originalUrl` (its routers rewrite `req.url`) when
- * there is one, else `req.url`. The raw request itself when nothing differs (no allocation).
+ * The request as the cache sees it: the URL the client sent (`originalUrl`, which the adapter
+ * knows: routers rewrite `req.url`) when it differs, else the raw request itself (no allocation).
  */
-export function cacheRequestOf(req: IncomingMessage): CacheRequest {
-  const original = (req as { originalUrl?: unknown }).originalUrl;
-  if (typeof original !== 'string' || original === req.url) return req;
-  return { method: req.method, url: original, headers: req.headers };
+function cacheRequestOf(req: IncomingMessage, originalUrl: string | undefined): CacheRequest {
+  if (originalUrl === undefined || originalUrl === req.url) return req;
+  return { method: req.method, url: originalUrl, headers: req.headers };
 }
 
 /**
- * The {@link GuardResponseHooks} of a guard whose `cache` option is on: `capture` taps every
- * admitted response (storing what may be stored, invalidating after unsafe requests, and with
- * `staleIfError` replacing a 5xx whose head is not sent yet); `fallback` answers a rejection with
- * the stored response. Built once per guard (or shared), never per request.
+ * The response cache of a guard whose `cache` option is on: `capture` taps every admitted response
+ * (storing what may be stored, invalidating after unsafe requests, and with `staleIfError`
+ * replacing a 5xx whose head is not sent yet); `fallback` answers a rejection with the stored
+ * response. Built once per guard (or shared), never per request.
  */
-export class GuardCache implements GuardResponseHooks {
+export class GuardCache {
   constructor(
     /** The cache behind the hooks. */
     readonly cache: ResponseCache,
@@ -56,15 +56,17 @@ export class GuardCache implements GuardResponseHooks {
    */
   fallback(
     req: IncomingMessage,
-    rejected: GuardRejection,
+    originalUrl: string | undefined,
+    breaker: CircuitBreaker,
+    rejection: Rejection,
   ): GuardReply | undefined | Promise<GuardReply | undefined> {
-    let request = cacheRequestOf(req);
+    let request = cacheRequestOf(req, originalUrl);
     if (request.method === 'HEAD') {
       if (!this.cache.config.methods.has('HEAD')) return undefined;
       request = { method: 'GET', url: request.url, headers: request.headers };
     }
-    const found = this.cache.lookup(request, 'circuit-open', rejected.breaker);
-    const state = wireState(rejected.rejection.state);
+    const found = this.cache.lookup(request, 'circuit-open', breaker);
+    const state = wireState(rejection.state);
     const toReply = (reply: CachedReply | undefined): GuardReply | undefined =>
       reply === undefined
         ? undefined
@@ -73,18 +75,23 @@ export class GuardCache implements GuardResponseHooks {
   }
 
   /** Taps an admitted response: capture for `GET`, invalidation for unsafe methods, stale-if-error. */
-  capture(req: IncomingMessage, res: ServerResponse, call: GuardedCall): void {
+  capture(
+    req: IncomingMessage,
+    res: ServerResponse,
+    call: GuardedCall,
+    originalUrl: string | undefined,
+  ): void {
     const cache = this.cache;
     const method = req.method ?? 'GET';
     if (UNSAFE_METHODS.has(method)) {
-      const request = cacheRequestOf(req);
+      const request = cacheRequestOf(req, originalUrl);
       res.once('finish', () => {
         const done = cache.invalidate(request, res.statusCode, res.getHeaders(), call.breaker);
         if (done !== undefined) done.catch(() => {});
       });
       return;
     }
-    const request = cacheRequestOf(req);
+    const request = cacheRequestOf(req, originalUrl);
     const ticket = method === 'GET' ? cache.admit(request, call.breaker) : undefined;
     const stale = cache.config.staleIfError && cache.config.methods.has(method);
     if (ticket === undefined && !stale) return;
@@ -108,16 +115,10 @@ export function createGuardCache(option: unknown, clock?: Clock): GuardCache | u
   return new GuardCache(new ResponseCache(options));
 }
 
-/** Caches of named guards, per registry: guards sharing a breaker name (and `cache` option) share one. */
-const namedCaches = new WeakMap<
-  BreakerRegistry,
-  Map<string, { option: unknown; hooks: GuardCache | undefined }>
->();
-
 /**
- * The cache hooks of a guard: {@link createGuardCache}, shared with an earlier guard of the same
- * breaker `name` and registry whose `cache` option is the same value (e.g. Fastify's automatic
- * `HEAD` route and its `GET` route), so that both serve and invalidate one set of entries.
+ * The cache of a guard: {@link createGuardCache}, shared with an earlier guard of the same breaker
+ * `name` and registry whose `cache` option is the same value (e.g. Fastify's automatic `HEAD` route
+ * and its `GET` route), so that both serve and invalidate one set of entries.
  */
 export function obtainGuardCache(
   config: GuardConfig<unknown>,
@@ -125,16 +126,8 @@ export function obtainGuardCache(
 ): GuardCache | undefined {
   const option = config.cache;
   if (option === undefined || option === false) return undefined;
-  const registryOption = config.breaker.registry;
-  const registry = registryOption === false ? undefined : (registryOption ?? defaultRegistry);
-  if (name === undefined || registry === undefined) {
-    return createGuardCache(option, config.breaker.clock);
-  }
-  let byName = namedCaches.get(registry);
-  if (byName === undefined) namedCaches.set(registry, (byName = new Map()));
-  const known = byName.get(name);
-  if (known !== undefined && known.option === option) return known.hooks;
-  const hooks = createGuardCache(option, config.breaker.clock);
-  byName.set(name, { option, hooks });
-  return hooks;
+  const registry = config.breaker.registry;
+  const create = (): GuardCache | undefined => createGuardCache(option, config.breaker.clock);
+  if (name === undefined || registry === undefined) return create();
+  return registry.sharedBy(`cache:${name}`, option, create);
 }

@@ -1,6 +1,7 @@
-// Tests for parseGuardOptions: validation names the option; isFailure is made safe.
+// Tests for parseGuardOptions: validation names the option; the breaker options are parsed once.
 
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { isBreakerConfig } from '../configuration.js';
 import { parseGuardOptions } from './guard-options.js';
 
 describe('parseGuardOptions', () => {
@@ -8,7 +9,7 @@ describe('parseGuardOptions', () => {
     const config = parseGuardOptions({});
     expect(config.maxBreakers).toBe(1000);
     expect(config.key).toBeUndefined();
-    expect(config.name).toBeUndefined();
+    expect(config.breaker.name).toBeUndefined();
   });
 
   it.each([
@@ -29,23 +30,11 @@ describe('parseGuardOptions', () => {
     expect(parseGuardOptions({ cache: { maxStale: 1 } }).cache).toEqual({ maxStale: 1 });
   });
 
-  it('keeps adapter options out of the breaker options', () => {
+  it('parses the breaker options once, into the configuration every breaker is built from', () => {
     const config = parseGuardOptions({ key: () => 'k', maxBreakers: 5, failureThreshold: 2 });
-    expect(Object.keys(config.breaker)).toEqual(['failureThreshold']);
-  });
-
-  it('reports a throwing isFailure once and falls back to the default classification', () => {
-    const logger = { warn: vi.fn(), error: vi.fn() };
-    const config = parseGuardOptions({
-      logger,
-      isFailure: () => {
-        throw new Error('nope');
-      },
-    });
-    const isFailure = config.breaker.isFailure!;
-    expect(isFailure({ status: 200, durationMs: 0 })).toBe(false);
-    expect(isFailure({ status: 502, durationMs: 0 })).toBe(true);
-    expect(logger.warn).toHaveBeenCalledTimes(1);
-    expect(logger.warn.mock.calls[0]![0]).toMatch(/isFailure/);
+    expect(config.breaker.failureThreshold).toBe(2);
+    expect(config.breaker).not.toHaveProperty('key');
+    expect(config.maxBreakers).toBe(5);
+    expect(isBreakerConfig(config.breaker)).toBe(true);
   });
 });

@@ -1,11 +1,10 @@
 // The options every adapter takes (breaker options plus key, skip, onReject, maxBreakers, cache), parsed once.
 
-import { BREAKER_OPTION_NAMES, parseBreakerOptions } from '../configuration.js';
+import { BREAKER_OPTION_NAMES, parseBreakerOptions, type BreakerConfig } from '../configuration.js';
 import { parseCacheOptions, type CacheOptions } from '../cache/cache-options.js';
 import type { ResponseCache } from '../cache/response-cache.js';
-import { defaultIsFailure } from '../http/classify.js';
-import { consoleLogger, warnOnce, type Logger } from '../logger.js';
-import type { BreakerOptions, CallOutcome } from '../options.js';
+import type { Logger } from '../logger.js';
+import type { BreakerOptions } from '../options.js';
 import { integer, invalid, optionalFunction, rejectUnknown } from '../validate.js';
 
 /**
@@ -27,7 +26,8 @@ export interface GuardOptions<
   maxBreakers?: number;
   /**
    * Requests for which this returns `true` are neither gated nor recorded. A skip function that
-   * throws is reported once and the request is guarded (protection stays on).
+   * throws is reported once and the request is guarded (protection stays on). CORS preflights
+   * (`OPTIONS` with `Access-Control-Request-Method`) are always skipped.
    * @defaultValue none
    */
   skip?: (request: Req) => boolean;
@@ -46,15 +46,15 @@ export interface GuardOptions<
   cache?: boolean | CacheOptions | ResponseCache;
 }
 
-/** The parsed form of {@link GuardOptions}. */
+/** The parsed form of {@link GuardOptions}: parsed once, shared by the guard, the registry and keyed families. */
 export interface GuardConfig<Req> {
-  /** The breaker options to build breakers from (validated; `isFailure` wrapped so that it cannot throw). */
-  readonly breaker: Readonly<BreakerOptions>;
-  readonly name: string | undefined;
+  /** The breaker configuration every breaker of the guard is built from. */
+  readonly breaker: BreakerConfig;
   readonly key: ((request: Req) => string) | undefined;
   readonly maxBreakers: number;
   readonly skip: ((request: Req) => boolean) | undefined;
   readonly onReject: ((...args: never[]) => unknown) | undefined;
+  /** The `cache` option as given (validated). */
   readonly cache: unknown;
   readonly logger: Logger;
 }
@@ -71,8 +71,7 @@ export const GUARD_OPTION_NAMES: ReadonlySet<string> = new Set([
 
 /**
  * Validates adapter options once, at construction: unknown names and bad values throw a
- * `TypeError` naming the option. A user `isFailure` that throws is reported once and the
- * default classification (5xx or an error) is used for that call.
+ * `TypeError` naming the option.
  */
 export function parseGuardOptions<Req>(
   options: GuardOptions<Req, unknown> = {},
@@ -82,35 +81,7 @@ export function parseGuardOptions<Req>(
     invalid('options', options, 'an object');
   }
   rejectUnknown(options, GUARD_OPTION_NAMES, where);
-  const parsed = parseBreakerOptions(options);
-  const logger = options.logger ?? consoleLogger;
-  const userIsFailure = optionalFunction<(outcome: CallOutcome) => boolean>(
-    'isFailure',
-    options.isFailure,
-  );
-  const {
-    key: _key,
-    maxBreakers: _maxBreakers,
-    skip: _skip,
-    onReject: _onReject,
-    cache: _cache,
-    ...breakerOptions
-  } = options;
-  const breaker: BreakerOptions = { ...breakerOptions };
-  if (userIsFailure !== undefined) {
-    breaker.isFailure = (outcome) => {
-      try {
-        return userIsFailure(outcome) === true;
-      } catch (error) {
-        warnOnce(
-          logger,
-          'ERR_BREAKWATER_IS_FAILURE_THREW',
-          `isFailure threw (${String(error)}); the default classification (5xx or error) is used instead`,
-        );
-        return defaultIsFailure(outcome);
-      }
-    };
-  }
+  const breaker = parseBreakerOptions(options);
   const cache: unknown = options.cache;
   if (cache !== undefined && cache !== false && cache !== true) {
     if (typeof cache !== 'object' || cache === null) {
@@ -121,14 +92,22 @@ export function parseGuardOptions<Req>(
       parseCacheOptions(cache as CacheOptions);
     }
   }
-  return Object.freeze({
-    breaker: Object.freeze(breaker),
-    name: parsed.name,
+  const config: GuardConfig<Req> = Object.freeze({
+    breaker,
     key: optionalFunction<(request: Req) => string>('key', options.key),
     maxBreakers: integer('maxBreakers', options.maxBreakers, 1000, 1),
     skip: optionalFunction<(request: Req) => boolean>('skip', options.skip),
     onReject: optionalFunction<(...args: never[]) => unknown>('onReject', options.onReject),
-    cache: options.cache,
-    logger,
+    cache,
+    logger: breaker.logger,
   });
+  parsedGuards.add(config);
+  return config;
+}
+
+const parsedGuards = new WeakSet<object>();
+
+/** Whether `value` is a configuration {@link parseGuardOptions} made (so already valid). */
+export function isGuardConfig<Req>(value: unknown): value is GuardConfig<Req> {
+  return typeof value === 'object' && value !== null && parsedGuards.has(value);
 }

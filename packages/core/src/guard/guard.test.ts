@@ -1,11 +1,12 @@
-// Tests for Guard over raw node:http: naming, sharing, nesting, header stamping and the cache seam.
+// Tests for RequestGuard over raw node:http: naming, sharing, nesting, header stamping and the cache seam.
 
-import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, IncomingMessage, request, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../clock.js';
 import { BreakerRegistry } from '../registry.js';
-import { Guard } from './guard.js';
-import { parseGuardOptions, type GuardOptions } from './guard-options.js';
+import { isAdmitted, PASS, RequestGuard, type FrameworkBinding } from './guard.js';
+import type { GuardOptions } from './guard-options.js';
 import { routeBreakerName } from './route-name.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -37,47 +38,72 @@ async function roundTrip(
   });
 }
 
-/** A guarding middleware over raw node:http, as an adapter would write it. */
-function guarded(guard: Guard<IncomingMessage>, next: Handler, route?: string): Handler {
-  return (req, res) => {
-    const decision = guard.admit(req, route);
-    if (decision === undefined) return next(req, res);
-    if (decision.admitted) {
-      decision.attach(req, res);
-      return next(req, res);
-    }
-    void guard.shortCircuit(decision, {
-      req,
-      res,
-      onReject: undefined,
-      responded: () => res.headersSent,
-      write: (reply) => {
-        res.writeHead(reply.status, reply.headers as Record<string, string | string[]>);
-        res.end(reply.body);
-      },
-    });
+/** Binds RequestGuard to raw node:http, as an adapter would; `route` names the breaker per request. */
+function nodeBinding(route?: string): FrameworkBinding<IncomingMessage, ServerResponse> {
+  return {
+    rawRequest: (req) => req,
+    rawResponse: (_req, res) => res,
+    routeName: () => route,
+    getHeader: (_req, res, name) => res.getHeader(name),
+    send: (_req, res, reply) => {
+      res.writeHead(reply.status, reply.headers as Record<string, string | string[]>);
+      res.end(reply.body);
+    },
+    callOnReject: (onReject, req, res, rejection) =>
+      (onReject as (...args: unknown[]) => unknown)(req, res, rejection),
+    responded: (_req, res) => res.headersSent,
   };
 }
 
-function guardOf(registry: BreakerRegistry, options: GuardOptions<IncomingMessage> = {}) {
-  return new Guard(
-    parseGuardOptions<IncomingMessage>({ registry, clock: new ManualClock(), ...options }),
-  );
+/** A guarding middleware over raw node:http, as an adapter would write it. */
+function guarded(guard: RequestGuard<IncomingMessage, ServerResponse>, next: Handler): Handler {
+  return (req, res) => {
+    const verdict = guard.enter(req, res);
+    if (verdict === PASS || isAdmitted(verdict)) return next(req, res);
+  };
 }
 
-describe('Guard', () => {
+function guardOf(
+  registry: BreakerRegistry,
+  options: GuardOptions<IncomingMessage> = {},
+  route?: string,
+): RequestGuard<IncomingMessage, ServerResponse> {
+  return new RequestGuard({ registry, clock: new ManualClock(), ...options }, nodeBinding(route));
+}
+
+/** A request/response pair that never touches a socket, for naming tests. */
+function exchange(): [IncomingMessage, ServerResponse] {
+  const req = new IncomingMessage(new Socket());
+  req.method = 'GET';
+  return [req, new ServerResponse(req)];
+}
+
+describe('RequestGuard', () => {
   it('names breakers after the route, HEAD sharing the GET breaker', () => {
     const registry = new BreakerRegistry();
-    const guard = guardOf(registry);
-    guard.admit({} as IncomingMessage, routeBreakerName('GET', '/users/:id'));
-    guard.admit({} as IncomingMessage, routeBreakerName('HEAD', '/users/:id'));
+    guardOf(registry, {}, routeBreakerName('GET', '/users/:id')).enter(...exchange());
+    guardOf(registry, {}, routeBreakerName('HEAD', '/users/:id')).enter(...exchange());
     expect(registry.list().map((b) => b.name)).toEqual(['GET /users/:id']);
   });
 
   it('falls back to a fresh breaker-N name when no route is known', () => {
     const registry = new BreakerRegistry();
-    guardOf(registry).admit({} as IncomingMessage);
+    guardOf(registry).enter(...exchange());
     expect(registry.list()[0]!.name).toMatch(/^breaker-\d+$/);
+  });
+
+  it('lets CORS preflights through, neither gated nor recorded', () => {
+    const registry = new BreakerRegistry();
+    const guard = guardOf(registry, { name: 'p' });
+    guard.breakers()[0]!.forceOpen();
+    const [req, res] = exchange();
+    req.method = 'OPTIONS';
+    req.headers['access-control-request-method'] = 'POST';
+    expect(guard.enter(req, res)).toBe(PASS);
+    const [plain, plainRes] = exchange();
+    plain.method = 'OPTIONS';
+    expect(guard.enter(plain, plainRes)).not.toBe(PASS);
+    expect(registry.get('p')!.snapshot().totals.rejected).toBe(1);
   });
 
   it('shares keyed breakers between guards of the same name', () => {
@@ -85,9 +111,9 @@ describe('Guard', () => {
     const options = { name: 'tenants', key: () => 'a' };
     const one = guardOf(registry, options);
     const two = guardOf(registry, options);
-    const a = one.admit({} as IncomingMessage);
-    const b = two.admit({} as IncomingMessage);
-    expect(a?.breaker).toBe(b?.breaker);
+    const a = one.enter(...exchange());
+    const b = two.enter(...exchange());
+    expect(isAdmitted(a) && isAdmitted(b) && a.breaker === b.breaker).toBe(true);
     expect(registry.list().map((x) => x.name)).toEqual(['tenants:a']);
   });
 
@@ -158,7 +184,7 @@ describe('Guard', () => {
     const registry = new BreakerRegistry();
     const outer = guardOf(registry, { name: 'outer', failureThreshold: 1 });
     const inner = guardOf(registry, { name: 'inner', failureThreshold: 1 });
-    inner.admit({} as IncomingMessage)!.breaker.forceOpen();
+    inner.breakers()[0]!.forceOpen();
     const app = guarded(
       outer,
       guarded(inner, () => {}),
@@ -171,32 +197,12 @@ describe('Guard', () => {
     expect(outerBreaker.state).toBe('closed');
     expect(outerBreaker.snapshot().totals).toMatchObject({ failure: 0, ignored: 1 });
   });
-
-  it('serves what the cache seam offers instead of the 503, and offers admitted responses to capture', async () => {
-    const guard = guardOf(new BreakerRegistry(), { name: 'cached' });
-    const captured: number[] = [];
-    guard.responseHooks = {
-      fallback: () => ({
-        status: 200,
-        headers: { 'X-Circuit-Breaker-State': 'open' },
-        body: 'stale',
-      }),
-      capture: (_req, res) => res.once('finish', () => captured.push(res.statusCode)),
-    };
-    const handler = guarded(guard, (_req, res) => res.end('fresh'));
-    expect((await roundTrip(handler)).body).toBe('fresh');
-    expect(captured).toEqual([200]);
-    guard.breakers()[0]!.forceOpen();
-    const res = await roundTrip(handler);
-    expect(res.status).toBe(200);
-    expect(res.body).toBe('stale');
-  });
 });
 
-describe('Guard with the response cache', () => {
+describe('RequestGuard with the response cache', () => {
   it('taps nothing when the cache is off: no wrapped write/end, no extra listener', async () => {
     const guard = guardOf(new BreakerRegistry());
-    expect(guard.responseHooks).toBeUndefined();
+    expect(guard.cache).toBeUndefined();
     const seen: { ownWrite: boolean; ownEnd: boolean; finish: number; close: number }[] = [];
     await roundTrip(
       guarded(guard, (_req, res) => {

@@ -1,18 +1,23 @@
-// The framework-free half of every adapter: which breaker guards a request, safe user hooks, admission.
+// The framework-free half of every adapter: one call per request decides pass, admit or answer.
 
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { nextBreakerName, type CircuitBreaker } from '../circuit-breaker.js';
+import type { IncomingMessage, OutgoingHttpHeader, ServerResponse } from 'node:http';
+import { isPromiseLike } from '../cache/maybe-promise.js';
+import { CircuitBreaker } from '../circuit-breaker.js';
+import { withConfig } from '../configuration.js';
 import { mergeExposeHeaders, STATE_HEADER } from '../http/headers.js';
 import { rejectionResponse } from '../http/problem.js';
 import { KeyedBreakers } from '../keyed-breakers.js';
 import { warnOnce } from '../logger.js';
-import { obtainBreaker } from '../obtain-breaker.js';
 import type { Rejection } from '../permit.js';
-import { defaultRegistry, type BreakerRegistry } from '../registry.js';
+import { nextBreakerName } from '../registry.js';
 import { wireState } from '../state.js';
-import { isPromiseLike } from '../cache/maybe-promise.js';
-import { obtainGuardCache } from './guard-cache.js';
-import type { GuardConfig } from './guard-options.js';
+import { obtainGuardCache, type GuardCache } from './guard-cache.js';
+import {
+  isGuardConfig,
+  parseGuardOptions,
+  type GuardConfig,
+  type GuardOptions,
+} from './guard-options.js';
 import { GuardedCall } from './guarded-call.js';
 import { markShortCircuit } from './short-circuit.js';
 
@@ -25,211 +30,237 @@ export interface GuardReply {
 }
 
 /**
- * Where the response cache plugs in (set by whoever wires `cache`); adapters never change for it.
- * `fallback` may replace the 503 with a stored response; `capture` sees every admitted response.
+ * How one framework is bound to core, given once when a middleware is built. `Req` and `Res` are
+ * the two objects the framework hands a middleware (Express `req`/`res`, Koa `ctx`/`undefined`,
+ * Fastify `request`/`reply`). Core calls these only to answer a short-circuit, and `rawRequest`,
+ * `rawResponse` and `routeName` on an admitted request.
  */
-export interface GuardResponseHooks {
-  /** Offered each rejection before the 503 is built; returns a reply to serve instead, or `undefined`. */
-  fallback?(
-    req: IncomingMessage,
-    rejection: GuardRejection,
-  ): GuardReply | undefined | Promise<GuardReply | undefined>;
-  /** Offered each admitted request's raw response right after the call is attached, to capture it. */
-  capture?(req: IncomingMessage, res: ServerResponse, call: GuardedCall): void;
+export interface FrameworkBinding<Req, Res> {
+  /** The raw Node request (`IncomingMessage` or HTTP/2 `Http2ServerRequest`). */
+  rawRequest(req: Req, res: Res): IncomingMessage;
+  /** The raw Node response (`ServerResponse` or HTTP/2 `Http2ServerResponse`). */
+  rawResponse(req: Req, res: Res): ServerResponse;
+  /** The breaker name of the route when the framework knows it per request (`GET /users/:id`). */
+  routeName?(req: Req, res: Res): string | undefined;
+  /** The URL as the client sent it, before routers rewrote it (the cache keys on it). */
+  originalUrl?(req: Req, res: Res): string | undefined;
+  /** A response header set so far, the framework's own header map included. */
+  getHeader(req: Req, res: Res, name: string): OutgoingHttpHeader | undefined;
+  /** Writes a short-circuit reply the framework's way. */
+  send(req: Req, res: Res, reply: GuardReply): void;
+  /** Calls the user's `onReject` with the framework's arguments. */
+  callOnReject(
+    onReject: (...args: never[]) => unknown,
+    req: Req,
+    res: Res,
+    rejection: Rejection,
+  ): unknown;
+  /** Whether `onReject` started a response (so that the built-in 503 is not written). */
+  responded(req: Req, res: Res): boolean;
+  /**
+   * Hooks an admitted call's response head the adapter's own way (Express: a hook on the app's
+   * response prototype); returns `false` to let core hook it.
+   */
+  attach?(call: GuardedCall, req: Req, res: Res): boolean;
 }
 
-/** What {@link Guard.shortCircuit} needs from an adapter to answer a refused request. */
-export interface ShortCircuitIo {
-  /** The raw request and response. */
-  readonly req: IncomingMessage;
-  readonly res: ServerResponse;
-  /** Calls the user's `onReject` with the framework's arguments, when there is one. */
-  readonly onReject: (() => unknown) | undefined;
-  /** Whether `onReject` produced a response (so the built-in one must not be written). */
-  responded(): boolean;
-  /** Writes a reply the framework's way. */
-  write(reply: GuardReply): void;
-}
-
-/** A request the breaker refused. */
-export class GuardRejection {
-  /** Discriminates a rejection from an admitted call. */
-  readonly admitted = false as const;
-  constructor(
-    /** The breaker that refused. */
-    readonly breaker: CircuitBreaker,
-    /** Why, and for how long. */
-    readonly rejection: Rejection,
-  ) {}
-}
-
-/** Writes `reply` unless a response has already been started (by `onReject`, say). */
-function writeUnlessSent(io: ShortCircuitIo, reply: GuardReply): void {
-  if (!io.res.headersSent && !io.res.writableEnded) io.write(reply);
-}
-
-/** Keyed families shared by every guard of a registry, so same-named guards share their keyed breakers. */
-const keyedFamilies = new WeakMap<BreakerRegistry, Map<string, KeyedBreakers>>();
+/** {@link RequestGuard.enter}: let the request through unguarded (skipped, a preflight, no key). */
+export const PASS = 0;
+/** {@link RequestGuard.enter}: the request was answered (short-circuited); do not run the handler. */
+export const ANSWERED = 1;
 
 /**
- * Resolves the breaker for a request and admits it. The breaker's name is `options.name`, else the
- * `defaultName` given at construction, else the route name the adapter passes per request (e.g.
- * `GET /users/:id`), else a fresh `breaker-N`. Same name, same breaker (within a registry).
+ * What {@link RequestGuard.enter} decided: {@link PASS}, {@link ANSWERED}, an admitted
+ * {@link GuardedCall} (run the handler), or a promise of an answer still being written (a cache
+ * lookup or `onReject`; the handler must not run).
  */
-export class Guard<Req> {
-  /**
-   * Where the response cache plugs in: a `GuardCache` when the `cache` option is on, else
-   * `undefined` (then no response is tapped: no per-request work for the cache).
-   */
-  responseHooks: GuardResponseHooks | undefined;
-  private readonly sources = new Map<string, CircuitBreaker | KeyedBreakers>();
-  private anonymous: CircuitBreaker | KeyedBreakers | undefined;
-  private readonly capture = (req: IncomingMessage, res: ServerResponse, call: GuardedCall): void =>
-    this.responseHooks?.capture?.(req, res, call);
+export type Verdict = GuardedCall | typeof PASS | typeof ANSWERED | Promise<void>;
+
+/** Whether a verdict is an admitted call (run the handler; Koa and Fastify report errors to it). */
+export function isAdmitted(verdict: Verdict): verdict is GuardedCall {
+  return typeof verdict === 'object' && (verdict as GuardedCall).admitted === true;
+}
+
+/** Where a request's breaker comes from: one breaker, or a keyed family. */
+type Source = CircuitBreaker | KeyedBreakers;
+
+const isFamily = (source: Source): source is KeyedBreakers => source instanceof KeyedBreakers;
+
+/**
+ * The guard of one middleware instance (one route on Fastify): validated options, the breakers it
+ * resolves, its cache, and its framework binding.
+ */
+export class RequestGuard<Req, Res> {
+  /** The parsed options. */
+  readonly config: GuardConfig<Req>;
+  /** The response cache, when the `cache` option is on. */
+  readonly cache: GuardCache | undefined;
+  private readonly fixed: Source | undefined;
+  private readonly byRoute = new Map<string, Source>();
+  private unrouted: Source | undefined;
 
   constructor(
-    /** The parsed options. */
-    readonly config: GuardConfig<Req>,
-    defaultName?: string,
+    options: GuardOptions<Req, unknown> | GuardConfig<Req>,
+    private readonly binding: FrameworkBinding<Req, Res>,
+    /** The breaker name when the adapter knows the route at construction (Fastify's `onRoute`). */
+    routeName?: string,
   ) {
-    const name = config.name ?? defaultName;
-    if (name !== undefined) this.anonymous = this.create(name);
-    this.responseHooks = obtainGuardCache(config as GuardConfig<unknown>, name);
+    this.config = isGuardConfig<Req>(options) ? options : parseGuardOptions(options);
+    const name = this.config.breaker.name ?? routeName;
+    if (name !== undefined) this.fixed = this.create(name);
+    this.cache = obtainGuardCache(this.config as GuardConfig<unknown>, name);
   }
 
   /**
-   * Decides a request: `undefined` to let it pass unguarded (skipped, or its key could not be
-   * computed), a {@link GuardRejection} to short-circuit, or a {@link GuardedCall} to attach.
+   * The one call an adapter makes per request, before the handler runs.
+   * Returns {@link PASS}, {@link ANSWERED}, a promise of an answer, or the admitted call (already
+   * hooked to the response: its head stamps the state header and settles the call).
    */
-  admit(request: Req, routeName?: string): GuardedCall | GuardRejection | undefined {
-    if (this.config.skip !== undefined && this.skips(request)) return undefined;
-    const source = this.sourceFor(routeName);
+  enter(req: Req, res: Res): Verdict {
+    const raw = this.binding.rawRequest(req, res);
+    if (raw.method === 'OPTIONS' && raw.headers['access-control-request-method'] !== undefined) {
+      return PASS; // a CORS preflight touches no dependency
+    }
+    const config = this.config;
+    if (config.skip !== undefined && this.skips(req)) return PASS;
+    const source = this.fixed ?? this.routeSource(req, res);
     let breaker: CircuitBreaker;
-    if (source instanceof KeyedBreakers) {
-      const key = this.keyOf(request);
-      if (key === undefined) return undefined;
+    if (isFamily(source)) {
+      const key = this.keyOf(req);
+      if (key === undefined) return PASS;
       breaker = source.get(key);
     } else breaker = source;
     const permit = breaker.tryAcquire();
-    if (!permit.admitted) return new GuardRejection(breaker, permit);
-    return new GuardedCall(breaker, permit, this.capture);
-  }
-
-  /** The response for a rejection: a cached one if the cache seam offers it, else the built-in 503. */
-  reply(req: IncomingMessage, rejected: GuardRejection): GuardReply | Promise<GuardReply> {
-    const hooks = this.responseHooks;
-    if (hooks?.fallback === undefined) return rejectionResponse(rejected.rejection);
-    return Promise.resolve()
-      .then(() => hooks.fallback!(req, rejected))
-      .then(
-        (cached) => cached ?? rejectionResponse(rejected.rejection),
-        () => rejectionResponse(rejected.rejection),
-      );
-  }
-
-  /**
-   * Runs the user's `onReject` through `invoke`. Resolves `true` when it ran, `false` (after
-   * reporting once) when it threw or rejected, so that the adapter sends the built-in 503.
-   */
-  async runOnReject(invoke: () => unknown): Promise<boolean> {
-    try {
-      await invoke();
-      return true;
-    } catch (error) {
-      this.report(
-        'ERR_BREAKWATER_ON_REJECT_THREW',
-        `onReject threw (${String(error)}); the built-in 503 is sent`,
-      );
-      return false;
+    const rawResponse = this.binding.rawResponse(req, res);
+    if (!permit.admitted) return this.answer(req, res, raw, rawResponse, breaker, permit);
+    const call = new GuardedCall(breaker, permit);
+    if (this.binding.attach === undefined || !this.binding.attach(call, req, res)) {
+      call.attach(raw, rawResponse);
     }
-  }
-
-  /**
-   * Answers a refused request: marks the raw response as a short-circuit (never recorded by any
-   * breaker); serves a stored response when the cache seam offers one; else runs the user's
-   * `onReject` (with the state headers already set), and unless that produced a response, writes
-   * the built-in 503 through the adapter's `write`. Returns a promise only when a cache or
-   * `onReject` is involved; without them the 503 is written before it returns.
-   */
-  shortCircuit(rejected: GuardRejection, io: ShortCircuitIo): Promise<void> | undefined {
-    markShortCircuit(io.res);
-    if (this.responseHooks?.fallback === undefined && io.onReject === undefined) {
-      // The common case answers synchronously: no promise, no microtask per rejected request.
-      writeUnlessSent(io, rejectionResponse(rejected.rejection));
-      return undefined;
-    }
-    return this.shortCircuitAsync(rejected, io);
-  }
-
-  private async shortCircuitAsync(rejected: GuardRejection, io: ShortCircuitIo): Promise<void> {
-    const res = io.res;
-    const hooks = this.responseHooks;
-    if (hooks?.fallback !== undefined) {
-      let cached: GuardReply | undefined;
-      try {
-        const found = hooks.fallback(io.req, rejected);
-        cached = isPromiseLike(found) ? await found : found; // no await (microtask) on a sync store
-      } catch {
-        cached = undefined; // a failing cache is a miss
-      }
-      if (cached !== undefined) {
-        writeUnlessSent(io, cached);
-        return;
-      }
-    }
-    if (io.onReject !== undefined) {
-      if (!res.headersSent) {
-        res.setHeader(STATE_HEADER, wireState(rejected.rejection.state));
-        res.setHeader(
-          'Access-Control-Expose-Headers',
-          mergeExposeHeaders(res.getHeader('access-control-expose-headers')),
-        );
-      }
-      const ran = await this.runOnReject(io.onReject);
-      if (ran && io.responded()) return;
-    }
-    writeUnlessSent(io, rejectionResponse(rejected.rejection));
+    if (this.cache !== undefined)
+      this.cache.capture(raw, rawResponse, call, this.originalUrl(req, res));
+    return call;
   }
 
   /** Every breaker this guard created or shares so far. */
   breakers(): CircuitBreaker[] {
     const all: CircuitBreaker[] = [];
-    const add = (source: CircuitBreaker | KeyedBreakers | undefined): void => {
-      if (source instanceof KeyedBreakers) all.push(...source.values());
-      else if (source !== undefined) all.push(source);
+    const add = (source: Source | undefined): void => {
+      if (source === undefined) return;
+      if (isFamily(source)) all.push(...source.values());
+      else all.push(source);
     };
-    add(this.anonymous);
-    for (const source of this.sources.values()) add(source);
+    add(this.fixed);
+    add(this.unrouted);
+    for (const source of this.byRoute.values()) add(source);
     return all;
   }
 
-  private sourceFor(routeName: string | undefined): CircuitBreaker | KeyedBreakers {
-    if (this.anonymous !== undefined) return this.anonymous;
-    if (routeName === undefined) return (this.anonymous = this.create(undefined));
-    let source = this.sources.get(routeName);
+  private routeSource(req: Req, res: Res): Source {
+    const name = this.binding.routeName?.(req, res);
+    if (name === undefined) return (this.unrouted ??= this.create(nextBreakerName()));
+    let source = this.byRoute.get(name);
     if (source === undefined) {
-      source = this.create(routeName);
-      this.sources.set(routeName, source);
+      source = this.create(name);
+      this.byRoute.set(name, source);
     }
     return source;
   }
 
-  private create(name: string | undefined): CircuitBreaker | KeyedBreakers {
-    const options = this.config.breaker;
-    if (this.config.key === undefined) return obtainBreaker({ ...options, name });
-    const familyName = name ?? nextBreakerName();
-    const registry = options.registry === false ? undefined : (options.registry ?? defaultRegistry);
-    let families = registry === undefined ? undefined : keyedFamilies.get(registry);
-    if (registry !== undefined && families === undefined) {
-      families = new Map();
-      keyedFamilies.set(registry, families);
+  private create(name: string): Source {
+    const config = this.config;
+    const breaker = config.breaker;
+    const registry = breaker.registry;
+    if (config.key !== undefined) {
+      return registry !== undefined
+        ? registry.family(name, breaker, config.maxBreakers)
+        : new KeyedBreakers(withConfig(breaker, { name }), config.maxBreakers);
     }
-    let family = families?.get(familyName);
-    if (family === undefined) {
-      family = new KeyedBreakers({ ...options, name: familyName }, this.config.maxBreakers);
-      families?.set(familyName, family);
+    const named = withConfig(breaker, { name });
+    return registry !== undefined ? registry.obtain(named) : new CircuitBreaker(named);
+  }
+
+  private originalUrl(req: Req, res: Res): string | undefined {
+    return this.binding.originalUrl?.(req, res);
+  }
+
+  /**
+   * Answers a refused request: marks the raw response as a short-circuit (never recorded by any
+   * breaker); serves a stored response when the cache has one; else runs `onReject` (with the state
+   * headers set), and unless that produced a response, writes the built-in 503. Synchronous (no
+   * promise, no microtask) when there is neither a cache nor an `onReject`.
+   */
+  private answer(
+    req: Req,
+    res: Res,
+    raw: IncomingMessage,
+    rawResponse: ServerResponse,
+    breaker: CircuitBreaker,
+    rejection: Rejection,
+  ): Verdict {
+    markShortCircuit(rawResponse);
+    if (this.cache === undefined && this.config.onReject === undefined) {
+      this.sendBuiltIn(req, res, rawResponse, rejection);
+      return ANSWERED;
     }
-    return family;
+    return this.answerAsync(req, res, raw, rawResponse, breaker, rejection);
+  }
+
+  private async answerAsync(
+    req: Req,
+    res: Res,
+    raw: IncomingMessage,
+    rawResponse: ServerResponse,
+    breaker: CircuitBreaker,
+    rejection: Rejection,
+  ): Promise<void> {
+    const binding = this.binding;
+    if (this.cache !== undefined) {
+      let cached: GuardReply | undefined;
+      try {
+        const found = this.cache.fallback(raw, this.originalUrl(req, res), breaker, rejection);
+        cached = isPromiseLike(found) ? await found : found; // no await (microtask) on a sync store
+      } catch {
+        cached = undefined; // a failing cache is a miss
+      }
+      if (cached !== undefined) {
+        if (!rawResponse.headersSent && !rawResponse.writableEnded) binding.send(req, res, cached);
+        return;
+      }
+    }
+    const onReject = this.config.onReject;
+    if (onReject !== undefined) {
+      if (!rawResponse.headersSent) {
+        rawResponse.setHeader(STATE_HEADER, wireState(rejection.state));
+        rawResponse.setHeader(
+          'Access-Control-Expose-Headers',
+          mergeExposeHeaders(binding.getHeader(req, res, 'access-control-expose-headers')),
+        );
+      }
+      try {
+        await binding.callOnReject(onReject, req, res, rejection);
+        if (binding.responded(req, res)) return;
+      } catch (error) {
+        this.report(
+          'ERR_BREAKWATER_ON_REJECT_THREW',
+          `onReject threw (${String(error)}); the built-in 503 is sent`,
+        );
+      }
+    }
+    this.sendBuiltIn(req, res, rawResponse, rejection);
+  }
+
+  /** Writes the built-in 503, its expose list merged with the one the app set before the breaker. */
+  private sendBuiltIn(req: Req, res: Res, rawResponse: ServerResponse, rejection: Rejection): void {
+    if (rawResponse.headersSent || rawResponse.writableEnded) return;
+    const reply = rejectionResponse(rejection);
+    const own = this.binding.getHeader(req, res, 'access-control-expose-headers');
+    if (own === undefined) return this.binding.send(req, res, reply);
+    this.binding.send(req, res, {
+      status: reply.status,
+      headers: { ...reply.headers, 'Access-Control-Expose-Headers': mergeExposeHeaders(own) },
+      body: reply.body,
+    });
   }
 
   private skips(request: Req): boolean {

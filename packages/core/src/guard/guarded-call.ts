@@ -1,11 +1,6 @@
-// One admitted request: stamps the state headers when its response head is written and settles its permit.
+// One admitted request: stamps the state headers on its response head and settles its permit there.
 
-import {
-  OutgoingMessage,
-  ServerResponse,
-  type IncomingMessage,
-  type OutgoingHttpHeaders,
-} from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { CircuitBreaker } from '../circuit-breaker.js';
 import { EXPOSED_HEADERS, mergeExposeHeaders, STATE_HEADER } from '../http/headers.js';
 import type { Permit } from '../permit.js';
@@ -16,186 +11,97 @@ import { isShortCircuit } from './short-circuit.js';
 const EXPOSE = 'access-control-expose-headers';
 const STATE = 'x-circuit-breaker-state';
 
-/**
- * Sets the state and expose headers for a response whose head is being written. Headers given to
- * `writeHead` win over `setHeader`, so when they carry their own expose list the merged list goes
- * into a copy, returned for `writeHead` to use; the caller's object is never changed.
- */
-function stamp(
-  req: IncomingMessage,
-  res: ServerResponse,
-  breaker: CircuitBreaker,
-  headers: unknown,
-): OutgoingHttpHeaders | undefined {
-  if (isShortCircuit(res)) return undefined; // an inner breaker's 503 already carries its own state
-  let exposeName: string | undefined;
-  let stated = false;
-  const object =
-    headers !== null && typeof headers === 'object' && !Array.isArray(headers)
-      ? (headers as OutgoingHttpHeaders)
-      : undefined;
-  if (object !== undefined) {
-    for (const name in object) {
-      // compare lengths first: no lower-cased copy of every header name
-      if (name.length === EXPOSE.length && name.toLowerCase() === EXPOSE) exposeName = name;
-      else if (name.length === STATE.length && name.toLowerCase() === STATE) stated = true;
-    }
-  }
-  if (!stated && !res.hasHeader(STATE_HEADER))
-    res.setHeader(STATE_HEADER, wireState(breaker.state));
-  if (exposeName !== undefined) {
-    const copy: OutgoingHttpHeaders = { ...object };
-    delete copy[exposeName];
-    copy['Access-Control-Expose-Headers'] = mergeExposeHeaders(object![exposeName]);
-    return copy;
-  }
-  const expose = res.getHeader(EXPOSE);
-  if (expose !== undefined)
-    res.setHeader('Access-Control-Expose-Headers', mergeExposeHeaders(expose));
-  // Browsers read the list only on cross-origin (CORS) responses, and those requests carry Origin.
-  else if (req.headers.origin !== undefined)
-    res.setHeader('Access-Control-Expose-Headers', EXPOSED_HEADERS);
-  return undefined;
-}
+/** Node's `writeHead`, as the hooks call it. */
+export type WriteHead = (this: ServerResponse, ...args: unknown[]) => ServerResponse;
 
-/** Calls `writeHead` with `args`, its headers argument replaced by `headers` when one is given. */
-function writeHeadWith(
-  res: ServerResponse,
-  writeHead: WriteHead,
-  args: ArrayLike<unknown>,
-  headers: OutgoingHttpHeaders | undefined,
-): ServerResponse {
-  if (headers === undefined) return writeHead.apply(res, args as unknown[]);
-  const copy = Array.from(args);
-  copy[typeof copy[1] === 'object' ? 1 : 2] = headers;
-  return writeHead.apply(res, copy);
-}
-
-/** Where the first guard of a response keeps its call, so the shared hooks below can find it. */
+/** Where a hooked response keeps its call, so that the shared hook functions can find it. */
 const CALL: unique symbol = Symbol('breakwater.call') as never;
-
-type Guarded = ServerResponse & { [CALL]?: GuardedCall };
-type WriteHead = (this: ServerResponse, ...args: unknown[]) => ServerResponse;
-
-/** The `writeHead` every first guard installs: one shared function instead of a closure per request. */
-function stampedWriteHead(this: Guarded): ServerResponse {
-  const call = this[CALL]!;
-  // eslint-disable-next-line prefer-rest-params -- `arguments` avoids an array per response
-  const args = arguments;
-  const headers = stamp(
-    call.req!,
-    this,
-    call.breaker,
-    typeof args[1] === 'object' ? args[1] : args[2],
-  );
-  return writeHeadWith(this, call.writeHead as WriteHead, args, headers);
-}
-
-/** The `finish` listener every first guard adds (shared: no closure per request). */
-function settleOnFinish(this: Guarded): void {
-  this[CALL]!.finished(this);
-}
-
-/** The `close` listener every first guard adds: after `finish` a no-op, alone it means cut off. */
-function settleOnClose(this: Guarded): void {
-  this[CALL]!.closed(this);
-}
+type Hooked = ServerResponse & { [CALL]?: GuardedCall };
 
 /**
- * An admitted request. Adapters {@link GuardedCall.attach} it to the raw Node response before any
- * `await`, report thrown errors through {@link GuardedCall.fail}, and leave the rest to the response:
- * when it closes, a finished response records its status, an unfinished one was either abandoned by
- * the client (ignored) or broken off by the server (a failure). The first settlement wins.
+ * An admitted request. The settlement rule, the same on every adapter:
+ * - the outcome is judged when the response head is written: its status (and the error the
+ *   framework reported, if any) goes through `isFailure`; `timeout` and a probe's expiry measure
+ *   the time to the head, so long healthy streams (SSE, downloads) work through every state;
+ * - a body the server breaks off after the head (a stream error, a destroyed socket or HTTP/2
+ *   stream) is recorded as one more failure when it happens;
+ * - a client that leaves before the head is neither success nor failure; a probe whose client left
+ *   keeps its half-open slot until its handler answers (or the probe expires), so that
+ *   `halfOpenMaxCalls` bounds handler runs, not connections.
  */
 export class GuardedCall {
-  /** Discriminates an admitted call from a rejection. */
+  /** Discriminates an admitted call. */
   readonly admitted = true as const;
-  private status: number | undefined = undefined;
-  /** @internal The request, once attached. */
+  /** @internal The raw request. */
   req: IncomingMessage | undefined = undefined;
-  /** @internal The `writeHead` this call's hook wraps. */
-  writeHead: ServerResponse['writeHead'] | undefined = undefined;
+  /** @internal The `writeHead` the hook wraps (per-response hooks only). */
+  writeHead: WriteHead | undefined = undefined;
+  private status: number | undefined = undefined;
+  private error: unknown = undefined;
+  private headWritten = false;
+  private clientGone = false;
 
   constructor(
     /** The breaker that admitted the call. */
     readonly breaker: CircuitBreaker,
     /** The permit to settle. */
     readonly permit: Permit,
-    private readonly onAttach?: (
-      req: IncomingMessage,
-      res: ServerResponse,
-      call: GuardedCall,
-    ) => void,
   ) {}
 
-  /**
-   * Hooks `res`: stamps `X-Circuit-Breaker-State` (the state when the head is written) and merges
-   * `Access-Control-Expose-Headers`; settles the permit when the response closes. The first guard
-   * of a response uses shared hooks; a nested guard wraps with closures of its own.
-   */
+  /** @internal Hooks `res`: the head stamps and settles; `close` tells aborts and cut-offs apart. */
   attach(req: IncomingMessage, res: ServerResponse): void {
     this.req = req;
-    this.writeHead = res.writeHead;
-    const guarded = res as Guarded;
-    if (guarded[CALL] === undefined) {
-      guarded[CALL] = this;
-      res.writeHead = stampedWriteHead as ServerResponse['writeHead'];
-      res.on('finish', settleOnFinish);
-      res.on('close', settleOnClose);
+    const hooked = res as Hooked;
+    this.writeHead = res.writeHead as WriteHead;
+    if (hooked[CALL] === undefined) {
+      hooked[CALL] = this;
+      res.writeHead = hookedWriteHead as ServerResponse['writeHead'];
+      res.on('close', closedHook);
     } else {
-      const writeHead = this.writeHead as WriteHead;
-      const breaker = this.breaker;
-      res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
-        const headers = stamp(req, this, breaker, typeof args[1] === 'object' ? args[1] : args[2]);
-        return writeHeadWith(this, writeHead, args, headers);
-      } as ServerResponse['writeHead'];
-      res.on('finish', () => this.finished(res));
+      // A nested guard on the same response: closures of its own (rare).
+      const writeHead = this.writeHead;
+      res.writeHead = ((...args: unknown[]) =>
+        this.writeHeadThrough(res, args, writeHead)) as ServerResponse['writeHead'];
       res.on('close', () => this.closed(res));
     }
-    this.onAttach?.(req, res, this);
   }
 
   /**
-   * Like {@link GuardedCall.attach}, for adapters that stamp the head through a prototype-level
-   * hook ({@link installPrototypeHeadHook}) instead: adds nothing to `res` but its two listeners.
+   * Like {@link GuardedCall.attach}, for an adapter that stamps the head through a hook of
+   * its own (calling {@link GuardedCall.writeHeadThrough}): adds only the `close` listener.
    */
-  attachListeners(req: IncomingMessage, res: ServerResponse): void {
+  attachCloseOnly(req: IncomingMessage, res: ServerResponse): void {
     this.req = req;
-    res.on('finish', () => this.finished(res));
     res.on('close', () => this.closed(res));
-    this.onAttach?.(req, res, this);
   }
 
-  /** @internal Stamps the state headers and writes the head through `writeHead`. */
-  writeHeadStamped(
+  /**
+   * Stamps `X-Circuit-Breaker-State` and the expose list, writes the head through
+   * `writeHead`, and settles the call by the status written.
+   */
+  writeHeadThrough(
     res: ServerResponse,
     args: ArrayLike<unknown>,
     writeHead: WriteHead,
   ): ServerResponse {
-    const headers = stamp(
-      this.req!,
-      res,
-      this.breaker,
-      typeof args[1] === 'object' ? args[1] : args[2],
-    );
-    return writeHeadWith(res, writeHead, args, headers);
+    const headers = this.stamp(res, typeof args[1] === 'object' ? args[1] : args[2]);
+    let written: ServerResponse;
+    if (headers === undefined) written = writeHead.apply(res, args as unknown[]);
+    else {
+      const copy = Array.from(args);
+      copy[typeof copy[1] === 'object' ? 1 : 2] = headers;
+      written = writeHead.apply(res, copy);
+    }
+    this.headOut(res);
+    return written;
   }
 
-  /** @internal The response finished: records its status (a breaker's own 503 is not recorded). */
-  finished(res: ServerResponse): void {
-    if (this.permit.settled) return;
-    if (isShortCircuit(res)) this.permit.ignore();
-    else this.permit.recordStatus(this.status ?? res.statusCode);
-  }
-
-  /** @internal The response closed; before it finished, either the client left or the server cut it off. */
-  closed(res: ServerResponse): void {
-    const permit = this.permit;
-    if (permit.settled) return;
-    // cut off by the server (a body stream that errored mid-way): a failure; the client left: ignored
-    if (!isShortCircuit(res) && brokenOffByServer(this.req!, res))
-      this.fail(res.errored ?? new Error('the response was broken off before it finished'));
-    else permit.ignore();
+  /**
+   * Records the error the framework saw thrown (Koa's `await next()`, Fastify's `onError`); the
+   * outcome is still judged when the head (the error response) is written, with this error.
+   */
+  noteError(error: unknown): void {
+    this.error = error ?? new Error('undefined thrown');
   }
 
   /**
@@ -206,40 +112,102 @@ export class GuardedCall {
     this.status = status;
   }
 
-  /** The call threw or rejected: records a failure (or what `isFailure` says) with the error. */
-  fail(error: unknown): void {
-    this.permit.record({ error: error ?? new Error('undefined thrown') });
+  /**
+   * The handler has finished (Koa: `await next()` returned or threw). A call whose client left is
+   * released now; any other waits for its head.
+   */
+  done(): void {
+    if (this.clientGone && !this.permit.settled) this.permit.ignore();
+  }
+
+  private headOut(res: ServerResponse): void {
+    this.headWritten = true;
+    const permit = this.permit;
+    if (permit.settled) return;
+    if (this.clientGone || isShortCircuit(res)) permit.ignore();
+    else if (this.error === undefined) permit.recordStatus(this.status ?? res.statusCode);
+    else permit.record({ status: this.status ?? res.statusCode, error: this.error });
+  }
+
+  /** @internal The response closed: a normal end, a client that left, or a server cut-off. */
+  closed(res: ServerResponse): void {
+    if (this.headWritten) {
+      // After the head only a server cut-off matters; a client that left changes nothing.
+      if (!res.writableEnded && !isShortCircuit(res) && brokenOffByServer(this.req!, res)) {
+        this.breaker.recordBrokenOff(this.permit);
+      }
+      return;
+    }
+    const permit = this.permit;
+    if (permit.settled) return;
+    if (isShortCircuit(res)) return permit.ignore();
+    if (brokenOffByServer(this.req!, res)) {
+      permit.record({
+        error: res.errored ?? new Error('the response was broken off before its head'),
+      });
+      return;
+    }
+    this.clientGone = true;
+    // A probe keeps its slot until its handler answers: the end of its (now unsent) response.
+    if (permit.probe) watchHandlerEnd(res, this);
+    else permit.ignore();
+  }
+
+  /**
+   * Sets the state and expose headers for a head being written. Headers given to `writeHead` win
+   * over `setHeader`, so when they carry their own expose list the merged list goes into a copy,
+   * returned for `writeHead` to use; the caller's object is never changed.
+   */
+  private stamp(res: ServerResponse, headers: unknown): OutgoingHttpHeaders | undefined {
+    if (isShortCircuit(res)) return undefined; // an inner breaker's 503 carries its own state
+    let exposeName: string | undefined;
+    let stated = false;
+    const object =
+      headers !== null && typeof headers === 'object' && !Array.isArray(headers)
+        ? (headers as OutgoingHttpHeaders)
+        : undefined;
+    if (object !== undefined) {
+      for (const name in object) {
+        // compare lengths first: no lower-cased copy of every header name
+        if (name.length === EXPOSE.length && name.toLowerCase() === EXPOSE) exposeName = name;
+        else if (name.length === STATE.length && name.toLowerCase() === STATE) stated = true;
+      }
+    }
+    if (!stated && !res.hasHeader(STATE_HEADER))
+      res.setHeader(STATE_HEADER, wireState(this.breaker.state));
+    if (exposeName !== undefined) {
+      const copy: OutgoingHttpHeaders = { ...object };
+      delete copy[exposeName];
+      copy['Access-Control-Expose-Headers'] = mergeExposeHeaders(object![exposeName]);
+      return copy;
+    }
+    const expose = res.getHeader(EXPOSE);
+    if (expose !== undefined)
+      res.setHeader('Access-Control-Expose-Headers', mergeExposeHeaders(expose));
+    // Browsers read the list only on cross-origin (CORS) responses, and those requests carry Origin.
+    else if (this.req!.headers.origin !== undefined)
+      res.setHeader('Access-Control-Expose-Headers', EXPOSED_HEADERS);
+    return undefined;
   }
 }
 
-const hooked = new WeakSet<object>();
+/** The `writeHead` every first guard of a response installs: one shared function, no closure. */
+function hookedWriteHead(this: Hooked): ServerResponse {
+  const call = this[CALL]!;
+  // eslint-disable-next-line prefer-rest-params -- `arguments` avoids an array per response
+  return call.writeHeadThrough(this, arguments, call.writeHead!);
+}
 
-/**
- * Hooks `writeHead` once on a framework's own response prototype (Express's per-app `app.response`),
- * so that no property is added to each response object: some frameworks' responses slow down
- * measurably when one is. `lookup` finds the guarded call of a response (or none). Returns `false`
- * when `proto` is Node's own `ServerResponse.prototype`, which a library must never patch.
- */
-export function installPrototypeHeadHook(
-  proto: object,
-  lookup: (res: ServerResponse) => GuardedCall | undefined,
-): boolean {
-  if (hooked.has(proto)) return true;
-  if (proto === ServerResponse.prototype || proto === OutgoingMessage.prototype) return false;
-  const inherited = (proto as { writeHead?: WriteHead }).writeHead;
-  if (typeof inherited !== 'function') return false;
-  Object.defineProperty(proto, 'writeHead', {
-    configurable: true,
-    writable: true,
-    value: function breakwaterWriteHead(this: ServerResponse): ServerResponse {
-      const call = lookup(this);
-      // eslint-disable-next-line prefer-rest-params -- `arguments` avoids an array per response
-      const args = arguments;
-      return call === undefined
-        ? inherited.apply(this, args as unknown as unknown[])
-        : call.writeHeadStamped(this, args, inherited);
-    },
-  });
-  hooked.add(proto);
-  return true;
+/** The `close` listener every first guard adds (shared: no closure per request). */
+function closedHook(this: Hooked): void {
+  this[CALL]!.closed(this);
+}
+
+/** After the client left: the handler's `end()` (which no longer writes a head) releases the call. */
+function watchHandlerEnd(res: ServerResponse, call: GuardedCall): void {
+  const end = res.end as (...args: unknown[]) => ServerResponse;
+  res.end = function (this: ServerResponse, ...args: unknown[]): ServerResponse {
+    call.done();
+    return end.apply(this, args);
+  } as ServerResponse['end'];
 }

@@ -1,11 +1,13 @@
 // The shared half of every adapter: option parsing, breaker resolution, admission, response hooks.
 
 export {
-  Guard,
-  GuardRejection,
+  ANSWERED,
+  PASS,
+  RequestGuard,
+  isAdmitted,
+  type FrameworkBinding,
   type GuardReply,
-  type GuardResponseHooks,
-  type ShortCircuitIo,
+  type Verdict,
 } from './guard.js';
 export {
   GUARD_OPTION_NAMES,
@@ -13,7 +15,7 @@ export {
   type GuardConfig,
   type GuardOptions,
 } from './guard-options.js';
-export { GuardedCall, installPrototypeHeadHook } from './guarded-call.js';
+export { GuardedCall, type WriteHead } from './guarded-call.js';
 export { isShortCircuit, markShortCircuit } from './short-circuit.js';
 export { routeBreakerName } from './route-name.js';
 export { GuardCache, createGuardCache } from './guard-cache.js';

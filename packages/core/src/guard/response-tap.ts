@@ -47,6 +47,8 @@ function encodingOf(value: unknown): BufferEncoding | undefined {
  */
 export class ResponseTap {
   private decided = false;
+  /** Inside `end()`: HTTP/2's `end(chunk)` writes its chunk through `write()`, which must not capture it twice. */
+  private ending = false;
   private capture: ResponseCapture | undefined;
   /** Set once a stale response replaced the handler's: the body to end with instead of the handler's. */
   private replacement: { body: Buffer | undefined } | undefined;
@@ -74,34 +76,44 @@ export class ResponseTap {
     }) as ServerResponse['writeHead'];
     res.write = ((...args: unknown[]) => {
       this.beforeBody(writeHead);
-      if (this.replacement !== undefined) {
+      if (this.replacement !== undefined && !this.ending) {
         const callback = args.find((arg) => typeof arg === 'function') as Fn | undefined;
         if (callback !== undefined) process.nextTick(callback);
         return true;
       }
       const result = write.apply(res, args);
-      this.capture?.write(args[0] as string, encodingOf(args[1]));
+      if (!this.ending) this.capture?.write(args[0] as string, encodingOf(args[1]));
       return result;
     }) as ServerResponse['write'];
     res.end = ((...args: unknown[]) => {
       this.beforeBody(writeHead);
       const replacement = this.replacement;
-      if (replacement !== undefined) {
-        const callback = args.find((arg) => typeof arg === 'function');
-        return end.call(res, replacement.body, callback);
+      this.ending = true;
+      try {
+        if (replacement !== undefined) {
+          const callback = args.find((arg) => typeof arg === 'function');
+          return end.call(res, replacement.body, callback);
+        }
+        return this.endCaptured(end, args);
+      } finally {
+        this.ending = false;
       }
-      const result = end.apply(res, args);
-      const capture = this.capture;
-      if (capture !== undefined) {
-        const chunk = typeof args[0] === 'function' ? undefined : (args[0] as string | undefined);
-        const stored = capture.end(chunk, encodingOf(args[1]));
-        if (isPromiseLike(stored)) stored.catch(() => {});
-      }
-      return result;
     }) as ServerResponse['end'];
     res.once('close', () => {
       if (!res.writableFinished) this.capture?.abandon();
     });
+  }
+
+  /** Ends the response and hands the last chunk to the capture, if any. */
+  private endCaptured(end: Fn, args: unknown[]): unknown {
+    const result = end.apply(this.res, args);
+    const capture = this.capture;
+    if (capture !== undefined) {
+      const chunk = typeof args[0] === 'function' ? undefined : (args[0] as string | undefined);
+      const stored = capture.end(chunk, encodingOf(args[1]));
+      if (isPromiseLike(stored)) stored.catch(() => {});
+    }
+    return result;
   }
 
   /** Before body bytes pass: a 5xx whose head is still unsent may be replaced (stale-if-error). */

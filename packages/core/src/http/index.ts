@@ -1,4 +1,4 @@
-// @breakwater/core/http: what every adapter needs about HTTP.
+// @breakwater/core/adapter: what every adapter needs about HTTP.
 
 export { defaultIsFailure } from './classify.js';
 export {

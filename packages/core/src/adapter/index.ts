@@ -1,0 +1,27 @@
+// @breakwater/core/adapter: what framework adapters and add-ons need. Semver-exempt: it follows core's internals.
+
+export {
+  ANSWERED,
+  PASS,
+  RequestGuard,
+  isAdmitted,
+  GUARD_OPTION_NAMES,
+  GuardedCall,
+  isShortCircuit,
+  markShortCircuit,
+  parseGuardOptions,
+  routeBreakerName,
+  createGuardCache,
+  type FrameworkBinding,
+  type GuardConfig,
+  type GuardReply,
+  type Verdict,
+  type WriteHead,
+} from '../guard/index.js';
+export * from '../http/index.js';
+export { isPromiseLike } from '../cache/maybe-promise.js';
+export { ResponseCapture, type BodyChunk, type CaptureSink } from '../cache/response-capture.js';
+export { EventSource } from '../event-source.js';
+export { warnOnce } from '../logger.js';
+export { invalid as invalidOption } from '../validate.js';
+export { BREAKER_OPTION_NAMES, parseBreakerOptions, type BreakerConfig } from '../configuration.js';
