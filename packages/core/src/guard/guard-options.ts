@@ -6,7 +6,7 @@ import type { ResponseCache } from '../cache/response-cache.js';
 import { defaultIsFailure } from '../http/classify.js';
 import { consoleLogger, warnOnce, type Logger } from '../logger.js';
 import type { BreakerOptions, CallOutcome } from '../options.js';
-import { integer, invalid, optionalFunction, rejectUnknown } from '../validate.js';
+import { integer, invalid, optionalFunction, readOptions, rejectUnknown } from '../validate.js';
 
 /**
  * Options of an adapter's middleware: every {@link BreakerOptions} field, plus the request hooks.
@@ -70,35 +70,35 @@ export const GUARD_OPTION_NAMES: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Validates adapter options once, at construction: unknown names and bad values throw a
- * `TypeError` naming the option. A user `isFailure` that throws is reported once and the
- * default classification (5xx or an error) is used for that call.
+ * A plain copy of adapter options with each known option read by name, so inherited ones and
+ * getters count (for adapters that merge option objects, e.g. plugin-level and per-route options:
+ * a spread or `Object.entries` would drop them). Unknown names are left out: validate first.
  */
-export function parseGuardOptions<Req>(
-  options: GuardOptions<Req, unknown> = {},
-  where = 'circuitBreaker() options',
-): GuardConfig<Req> {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    invalid('options', options, 'an object');
+export function readGuardOptions<Req, OnReject>(
+  options: GuardOptions<Req, OnReject>,
+): GuardOptions<Req, OnReject> {
+  return readOptions(options, GUARD_OPTION_NAMES);
+}
+
+/** The safe wrapper of each user `isFailure`, per logger: one function, so same-named guards still agree. */
+const safeIsFailures = new WeakMap<
+  (outcome: CallOutcome) => boolean,
+  WeakMap<Logger, (outcome: CallOutcome) => boolean>
+>();
+
+/** `userIsFailure`, made unable to throw: a throw is reported once and the default rule decides. */
+function safeIsFailure(
+  userIsFailure: (outcome: CallOutcome) => boolean,
+  logger: Logger,
+): (outcome: CallOutcome) => boolean {
+  let perLogger = safeIsFailures.get(userIsFailure);
+  if (perLogger === undefined) {
+    perLogger = new WeakMap();
+    safeIsFailures.set(userIsFailure, perLogger);
   }
-  rejectUnknown(options, GUARD_OPTION_NAMES, where);
-  const parsed = parseBreakerOptions(options);
-  const logger = options.logger ?? consoleLogger;
-  const userIsFailure = optionalFunction<(outcome: CallOutcome) => boolean>(
-    'isFailure',
-    options.isFailure,
-  );
-  const {
-    key: _key,
-    maxBreakers: _maxBreakers,
-    skip: _skip,
-    onReject: _onReject,
-    cache: _cache,
-    ...breakerOptions
-  } = options;
-  const breaker: BreakerOptions = { ...breakerOptions };
-  if (userIsFailure !== undefined) {
-    breaker.isFailure = (outcome) => {
+  let safe = perLogger.get(logger);
+  if (safe === undefined) {
+    safe = (outcome) => {
       try {
         return userIsFailure(outcome) === true;
       } catch (error) {
@@ -110,8 +110,38 @@ export function parseGuardOptions<Req>(
         return defaultIsFailure(outcome);
       }
     };
+    perLogger.set(logger, safe);
   }
-  const cache: unknown = options.cache;
+  return safe;
+}
+
+/**
+ * Validates adapter options once, at construction: unknown names and bad values throw a
+ * `TypeError` naming the option. Options are read by name, so inherited ones
+ * (`Object.create(defaults)`, a class instance's getters) count like own ones, and unknown
+ * inherited names are rejected like own ones. A user `isFailure` that throws is reported once and
+ * the default classification (5xx or an error) is used for that call.
+ */
+export function parseGuardOptions<Req>(
+  options: GuardOptions<Req, unknown> = {},
+  where = 'circuitBreaker() options',
+): GuardConfig<Req> {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    invalid('options', options, 'an object');
+  }
+  rejectUnknown(options, GUARD_OPTION_NAMES, where);
+  // Each known option read once, by name: a rest spread would drop inherited ones, and a getter
+  // is asked once (so `isFailure` stays one function).
+  const read = readOptions(options, GUARD_OPTION_NAMES);
+  const breaker: BreakerOptions = readOptions<BreakerOptions>(read, BREAKER_OPTION_NAMES);
+  const parsed = parseBreakerOptions(breaker);
+  const logger = read.logger ?? consoleLogger;
+  const userIsFailure = optionalFunction<(outcome: CallOutcome) => boolean>(
+    'isFailure',
+    read.isFailure,
+  );
+  if (userIsFailure !== undefined) breaker.isFailure = safeIsFailure(userIsFailure, logger);
+  const cache: unknown = read.cache;
   if (cache !== undefined && cache !== false && cache !== true) {
     if (typeof cache !== 'object' || cache === null) {
       invalid('cache', cache, 'true, false, cache options or a ResponseCache');
@@ -124,11 +154,11 @@ export function parseGuardOptions<Req>(
   return Object.freeze({
     breaker: Object.freeze(breaker),
     name: parsed.name,
-    key: optionalFunction<(request: Req) => string>('key', options.key),
-    maxBreakers: integer('maxBreakers', options.maxBreakers, 1000, 1),
-    skip: optionalFunction<(request: Req) => boolean>('skip', options.skip),
-    onReject: optionalFunction<(...args: never[]) => unknown>('onReject', options.onReject),
-    cache: options.cache,
+    key: optionalFunction<(request: Req) => string>('key', read.key),
+    maxBreakers: integer('maxBreakers', read.maxBreakers, 1000, 1),
+    skip: optionalFunction<(request: Req) => boolean>('skip', read.skip),
+    onReject: optionalFunction<(...args: never[]) => unknown>('onReject', read.onReject),
+    cache: read.cache,
     logger,
   });
 }
