@@ -117,6 +117,16 @@ export class CircuitBreaker extends BreakerEvents implements PermitOwner {
     this.store.attach(this);
   }
 
+  /**
+   * @internal A breaker that admits every call and records nothing (`disabled`, with no event),
+   * outside any registry and store: what a keyed family hands a key it cannot keep a breaker for.
+   */
+  static passThrough(options: BreakerOptions, key: string | undefined): CircuitBreaker {
+    const breaker = new CircuitBreaker({ ...options, registry: false, store: memoryStore }, key);
+    breaker.current = 'disabled';
+    return breaker;
+  }
+
   /** The current state, after any transition that time alone makes due. */
   get state(): CircuitState {
     if (this.current === 'open' || this.current === 'half-open')

@@ -45,6 +45,7 @@ export type {
   StateChangeEvent,
 } from './events.js';
 export { KeyedBreakers } from './keyed-breakers.js';
+export { keyedBreakerName, MAX_BREAKER_NAME_LENGTH } from './keyed-breaker-name.js';
 export { consoleLogger, warnOnce, type Logger } from './logger.js';
 export { obtainBreaker } from './obtain-breaker.js';
 export type { BreakerOptions, CallOutcome, WindowOptions } from './options.js';
