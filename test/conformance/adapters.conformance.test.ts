@@ -12,6 +12,7 @@ import {
   type RunningApp,
 } from './fixtures/index.js';
 import { cacheScenarios } from './cache.scenarios.js';
+import { contractScenarios } from './contract.scenarios.js';
 import { send, start } from './http-client.js';
 import { gate, until, type Gate } from './sync.js';
 
@@ -149,13 +150,13 @@ describe.each(fixtures)('$name', (fixture) => {
       expect(typeof body.detail).toBe('string');
     });
 
-    it('sends a Retry-After of at least 1 s and never past the remaining open time', async () => {
+    it('sends a Retry-After of the remaining open time rounded up, at least 1 s', async () => {
       const url = await serveOne();
       await trip(url);
       clock.advance(3000);
       expect((await send(url, '/r')).headers['retry-after']).toBe('7');
-      clock.advance(2500); // 4500 ms left
-      expect((await send(url, '/r')).headers['retry-after']).toBe('4');
+      clock.advance(2500); // 4500 ms left: a client that waits 5 s is admitted
+      expect((await send(url, '/r')).headers['retry-after']).toBe('5');
       clock.advance(4400); // 100 ms left
       expect((await send(url, '/r')).headers['retry-after']).toBe('1');
     });
@@ -670,6 +671,14 @@ describe.each(fixtures)('$name', (fixture) => {
   });
 
   cacheScenarios({
+    fixture,
+    clock: () => clock,
+    registry: () => registry,
+    options,
+    serve,
+  });
+
+  contractScenarios({
     fixture,
     clock: () => clock,
     registry: () => registry,

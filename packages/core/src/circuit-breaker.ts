@@ -1,6 +1,11 @@
 // The breaker: a lazy, timer-free state machine with a two-step permit API and execute() on top.
 
-import { configSignature, parseBreakerOptions, type BreakerConfig } from './configuration.js';
+import {
+  configSignature,
+  parseBreakerOptions,
+  withConfig,
+  type BreakerConfig,
+} from './configuration.js';
 import { DeadlineQueue } from './deadline-queue.js';
 import { diagnostics } from './diagnostics.js';
 import { BrokenCircuitError, CallTimeoutError } from './errors.js';
@@ -12,7 +17,7 @@ import type { BreakerOptions, CallOutcome } from './options.js';
 import { Permit, Rejection, Settlement, TimedPermit, type PermitOwner } from './permit.js';
 import { createTripPolicy } from './policy/create-trip-policy.js';
 import type { TripPolicy } from './policy/trip-policy.js';
-import { nextBreakerName, type BreakerRegistry } from './registry.js';
+import { memoryStore, nextBreakerName, type BreakerRegistry } from './registry.js';
 import type { BreakerSnapshot } from './snapshot.js';
 import type { CircuitState, TransitionReason } from './state.js';
 import type { BreakerStore } from './store.js';
@@ -121,6 +126,23 @@ export class CircuitBreaker extends BreakerEvents implements PermitOwner {
     this.store.attach(this);
   }
 
+  /**
+   * @internal A breaker that admits every call and records nothing (`disabled`, with no event),
+   * outside any registry and store: what a keyed family hands a key it cannot keep a breaker for.
+   */
+  static passThrough(config: BreakerConfig, name: string, key: string): CircuitBreaker {
+    const breaker = new CircuitBreaker(
+      withConfig(config, { registry: undefined, store: memoryStore }),
+      {
+        name,
+        key,
+        family: config.name ?? name,
+      },
+    );
+    breaker.current = 'disabled';
+    return breaker;
+  }
+
   /** The current state, after any transition that time alone makes due. */
   get state(): CircuitState {
     if (this.current === 'open' || this.current === 'half-open')
@@ -138,12 +160,21 @@ export class CircuitBreaker extends BreakerEvents implements PermitOwner {
     return this.inFlightCalls;
   }
 
-  /** Milliseconds until an open breaker admits a probe; 0 when it admits calls now. */
+  /**
+   * Whole milliseconds (rounded up) until an open breaker admits a probe; 0 when it admits calls
+   * now. For `forced-open`: the open duration, as a hint (only a reset ends a forced open).
+   * The same rule as {@link Rejection.retryAfterMs} and the snapshot's `retryAfterMs`.
+   */
   get retryAfterMs(): number {
     const state = this.state;
-    if (state === 'open') return Math.max(0, this.openUntil - this.config.clock.now());
-    if (state === 'forced-open') return this.config.openDuration;
+    if (state === 'open') return this.remainingOpenMs(this.config.clock.now());
+    if (state === 'forced-open') return Math.ceil(this.config.openDuration);
     return 0;
+  }
+
+  /** Whole ms (rounded up) from `now` until the open round ends, at least 0. */
+  private remainingOpenMs(now: number): number {
+    return Math.max(0, Math.ceil(this.openUntil - now));
   }
 
   /** A configuration signature: two breakers may share a name only when theirs agree. */
@@ -179,19 +210,21 @@ export class CircuitBreaker extends BreakerEvents implements PermitOwner {
   private acquireSlow(): Permit | Rejection {
     const state = this.current;
     if (state === 'disabled') return new Permit(this, -1, 0, false);
-    if (state === 'forced-open') return this.reject(this.config.openDuration);
+    if (state === 'forced-open') return this.reject(Math.ceil(this.config.openDuration));
     const now = this.config.clock.now();
     this.refresh(now);
     if (this.current === 'open') return this.reject(Math.ceil(this.openUntil - now)); // whole ms: a small integer, never a boxed double
     if (this.current === 'closed') return this.tryAcquire();
     if (this.probes.length >= this.config.halfOpenMaxCalls) {
+      // Every slot is taken: a slot frees when a probe settles (any moment) or expires. Ask the
+      // client back within a second at most, in whole ms, at least 1 (never "retry in 0 ms").
       let soonest = Infinity;
       for (const probe of this.probes)
         soonest = Math.min(soonest, probe.startedAt + this.config.openDuration - now);
-      return this.reject(Math.max(0, Math.min(1000, soonest)));
+      return this.reject(Math.max(1, Math.ceil(Math.min(1000, soonest))));
     }
     const hold = this.store.probeHoldMs?.(this) ?? 0; // a shared store may hold probes fleet-wide
-    if (hold > 0) return this.reject(hold);
+    if (hold > 0) return this.reject(Math.ceil(hold));
     this.inFlightCalls++;
     const permit =
       this.deadlines !== undefined ? this.timedPermit(true) : new Permit(this, this.gen, now, true);
@@ -394,7 +427,7 @@ export class CircuitBreaker extends BreakerEvents implements PermitOwner {
       this.policy.reset();
     }
     const at = Date.now();
-    const reopenAt = to === 'open' ? at + (this.openUntil - now) : undefined;
+    const reopenAt = to === 'open' ? at + Math.ceil(this.openUntil - now) : undefined;
     this.last = { from, to, reason, at };
     if (
       this.stateChangeEvents.active ||
@@ -526,14 +559,22 @@ export class CircuitBreaker extends BreakerEvents implements PermitOwner {
     window?.advance(now);
     const calls = window?.calls ?? 0;
     const wall = Date.now();
+    // Whole ms, rounded up like Retry-After. A forced open has no reopen time (only a reset ends
+    // it); its retryAfterMs is the open duration, the hint its 503s and readiness give too.
+    const retryAfterMs =
+      state === 'open'
+        ? this.remainingOpenMs(now)
+        : state === 'forced-open'
+          ? Math.ceil(this.config.openDuration)
+          : 0;
     return {
       name: this.name,
       key: this.key ?? null,
       state,
       generation: this.gen,
       inFlight: this.inFlightCalls,
-      reopenAt: state === 'open' ? wall + Math.max(0, this.openUntil - now) : null,
-      retryAfterMs: state === 'open' ? Math.max(0, this.openUntil - now) : 0,
+      reopenAt: state === 'open' ? wall + retryAfterMs : null,
+      retryAfterMs,
       window: {
         calls,
         failures: window?.failures ?? 0,

@@ -1,7 +1,8 @@
 // Option validation: every bad option is a TypeError naming the option, the value and what is allowed.
 import { describe, expect, it } from 'vitest';
 import { CircuitBreaker } from './circuit-breaker.js';
-import { parseBreakerOptions } from './configuration.js';
+import { ManualClock } from './clock.js';
+import { configDifference, parseBreakerOptions } from './configuration.js';
 import type { BreakerOptions } from './options.js';
 
 describe('parseBreakerOptions', () => {
@@ -68,5 +69,76 @@ describe('parseBreakerOptions', () => {
     expect(() => new CircuitBreaker({ registry: false, openDuration: 'soon' as never })).toThrow(
       /option "openDuration"/,
     );
+  });
+});
+
+describe('breaker options with inherited properties', () => {
+  it('reads options inherited from a prototype object', () => {
+    const breaker = new CircuitBreaker(
+      Object.create({ registry: false, failureThreshold: 2, openDuration: 1234 }) as BreakerOptions,
+    );
+    expect(breaker.config.failureThreshold).toBe(2);
+    expect(breaker.config.openDuration).toBe(1234);
+    expect(breaker.registry).toBeUndefined();
+  });
+
+  it('reads a class instance whose options are getters', () => {
+    class Options {
+      readonly registry = false as const;
+      get failureThreshold(): number {
+        return 4;
+      }
+      get window(): BreakerOptions['window'] {
+        return { type: 'time', duration: 5_000 };
+      }
+    }
+    const config = new CircuitBreaker(new Options()).config;
+    expect(config.failureThreshold).toBe(4);
+    expect(config.window).toEqual({ type: 'time', duration: 5_000 });
+  });
+
+  it('validates inherited values like own ones', () => {
+    expect(() => parseBreakerOptions(Object.create({ minimumCalls: 0 }) as BreakerOptions)).toThrow(
+      /"minimumCalls"/,
+    );
+  });
+});
+
+describe('configDifference', () => {
+  it('names the first option on which two configurations disagree', () => {
+    const clock = new ManualClock();
+    const isFailure = (): boolean => true;
+    const base = { clock, isFailure, failureThreshold: 2 };
+    expect(configDifference(parseBreakerOptions(base), parseBreakerOptions(base))).toBeUndefined();
+    expect(
+      configDifference(
+        parseBreakerOptions({ ...base, window: { type: 'count', size: 5 } }),
+        parseBreakerOptions({ ...base, window: { type: 'count', size: 5 } }),
+      ),
+    ).toBeUndefined();
+    expect(
+      configDifference(
+        parseBreakerOptions(base),
+        parseBreakerOptions({ ...base, clock: new ManualClock() }),
+      ),
+    ).toMatchObject({ option: 'clock' });
+    expect(
+      configDifference(
+        parseBreakerOptions(base),
+        parseBreakerOptions({ ...base, isFailure: () => true }),
+      ),
+    ).toMatchObject({ option: 'isFailure' });
+    expect(
+      configDifference(
+        parseBreakerOptions(base),
+        parseBreakerOptions({ ...base, openDuration: 5 }),
+      ),
+    ).toMatchObject({ option: 'openDuration', existing: 30_000, requested: 5 });
+    expect(
+      configDifference(
+        parseBreakerOptions(base),
+        parseBreakerOptions({ ...base, logger: console }),
+      ),
+    ).toBeUndefined();
   });
 });

@@ -162,14 +162,17 @@ export function parseBreakerOptions(options: BreakerOptions | BreakerConfig = {}
  */
 export function withConfig(
   config: BreakerConfig,
-  changes: Partial<Pick<BreakerConfig, 'name' | 'registry'>>,
+  changes: Partial<Pick<BreakerConfig, 'name' | 'registry' | 'store'>>,
 ): BreakerConfig {
   const changed: BreakerConfig = Object.freeze({ ...config, ...changes });
   parsed.add(changed);
   return changed;
 }
 
-/** A string that is equal for two configurations exactly when their data options agree. */
+/**
+ * A string that is equal for two configurations exactly when their data options agree (every
+ * option but `name` and the objects and functions: `isFailure`, `clock`, `logger`).
+ */
 export function configSignature(config: BreakerConfig): string {
   const {
     name: _name,
@@ -181,4 +184,51 @@ export function configSignature(config: BreakerConfig): string {
     ...data
   } = config;
   return JSON.stringify(data);
+}
+
+/**
+ * The options that breakers sharing a name must agree on, in the order they are compared: every
+ * option but `name`, `registry` (the same by construction: the name is looked up in it) and
+ * `logger` (the first breaker's is kept). Data options are compared by value, `isFailure`,
+ * `clock` and `store` by identity.
+ */
+export const SHARED_OPTION_NAMES: readonly (keyof BreakerConfig)[] = Object.freeze([
+  'failureThreshold',
+  'failureRateThreshold',
+  'slowCallDurationThreshold',
+  'slowCallRateThreshold',
+  'window',
+  'minimumCalls',
+  'openDuration',
+  'maxOpenDuration',
+  'halfOpenMaxCalls',
+  'successThreshold',
+  'timeout',
+  'isFailure',
+  'clock',
+  'store',
+]);
+
+/** An option on which two configurations disagree, with both values. */
+export interface ConfigDifference {
+  readonly option: string;
+  readonly existing: unknown;
+  readonly requested: unknown;
+}
+
+/** The first of {@link SHARED_OPTION_NAMES} on which `existing` and `requested` disagree. */
+export function configDifference(
+  existing: BreakerConfig,
+  requested: BreakerConfig,
+): ConfigDifference | undefined {
+  for (const option of SHARED_OPTION_NAMES) {
+    const a: unknown = existing[option];
+    const b: unknown = requested[option];
+    const same =
+      typeof a === 'object' && a !== null && option === 'window'
+        ? JSON.stringify(a) === JSON.stringify(b)
+        : Object.is(a, b);
+    if (!same) return { option, existing: a, requested: b };
+  }
+  return undefined;
 }

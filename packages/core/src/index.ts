@@ -42,6 +42,7 @@ export type {
   StateChangeEvent,
 } from './events.js';
 export { KeyedBreakers } from './keyed-breakers.js';
+export { keyedBreakerName, MAX_BREAKER_NAME_LENGTH } from './keyed-breaker-name.js';
 export { consoleLogger, type Logger } from './logger.js';
 export type { BreakerOptions, CallOutcome, WindowOptions } from './options.js';
 export type { Permit, Rejection } from './permit.js';

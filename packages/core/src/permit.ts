@@ -114,7 +114,11 @@ export class Rejection {
     this.remainingMs = retryAfterMs;
   }
 
-  /** Milliseconds until the breaker will admit a probe (0 when a probe slot may free up at any moment). */
+  /**
+   * Whole milliseconds (at least 1) until the breaker will admit a probe: while open, the time
+   * left, rounded up; while half-open with every probe slot taken, at most 1000 (a slot frees
+   * whenever a probe settles); while forced-open, the open duration as a hint.
+   */
   get retryAfterMs(): number {
     return this.remainingMs;
   }

@@ -11,9 +11,16 @@ export interface BreakerSnapshot {
   readonly generation: number;
   /** Calls admitted and not yet settled. */
   readonly inFlight: number;
-  /** When open: wall-clock ms at which a probe will be admitted; else `null`. */
+  /**
+   * When open: wall-clock ms (an integer) at which a probe will be admitted; else `null` (also for
+   * `forced-open`, which no time ends).
+   */
   readonly reopenAt: number | null;
-  /** When open: ms until then; else 0. */
+  /**
+   * Whole ms (rounded up, as `Retry-After` is) until a probe is admitted: when open, the time
+   * left; when `forced-open`, the open duration as a hint (the `Retry-After` its 503s send);
+   * else 0.
+   */
   readonly retryAfterMs: number;
   /** The sliding window's current totals and rates (percent). */
   readonly window: {

@@ -1,6 +1,7 @@
 // Option checks that throw a TypeError/RangeError naming the option, the value and what is allowed.
 
-function show(value: unknown): string {
+/** A short, readable form of an option value for error messages. */
+export function show(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'function') return 'a function';
   if (typeof value === 'bigint') return `${value}n`;
@@ -69,9 +70,44 @@ export function optionalName(name: string, value: unknown): string | undefined {
   return value;
 }
 
-/** Throws for keys of `options` that are not in `known` (catches typos such as `failureTreshold`). */
+/**
+ * The option names `options` offers: its own enumerable string keys, plus every string key of its
+ * prototypes below `Object.prototype` (a class's getters, an `Object.create(defaults)` base), so
+ * that inherited options are read, or rejected, never silently dropped. `constructor` is skipped.
+ */
+export function optionNames(options: object): Set<string> {
+  const names = new Set(Object.keys(options));
+  for (
+    let proto: unknown = Object.getPrototypeOf(options);
+    proto !== null && proto !== Object.prototype && typeof proto === 'object';
+    proto = Object.getPrototypeOf(proto)
+  ) {
+    for (const name of Object.getOwnPropertyNames(proto)) {
+      if (name !== 'constructor') names.add(name);
+    }
+  }
+  return names;
+}
+
+/**
+ * A plain copy of `options` holding each of the `known` names whose value (read as
+ * `options[name]`, so inherited and getter-backed options count) is not `undefined`.
+ */
+export function readOptions<T extends object>(options: T, known: Iterable<string>): Partial<T> {
+  const copy: Record<string, unknown> = {};
+  for (const name of known) {
+    const value: unknown = (options as Record<string, unknown>)[name];
+    if (value !== undefined) copy[name] = value;
+  }
+  return copy as Partial<T>;
+}
+
+/**
+ * Throws for option names of `options` (own or inherited, see {@link optionNames}) that are not in
+ * `known` (catches typos such as `failureTreshold`).
+ */
 export function rejectUnknown(options: object, known: ReadonlySet<string>, where: string): void {
-  for (const key of Object.keys(options)) {
+  for (const key of optionNames(options)) {
     if (!known.has(key)) {
       throw new TypeError(`Breakwater: unknown option "${key}" in ${where}`);
     }

@@ -5,8 +5,10 @@ import {
   ANSWERED,
   createGuardCache,
   isAdmitted,
+  optionNames,
   parseGuardOptions,
   PASS,
+  readGuardOptions,
   RequestGuard,
   routeBreakerName,
   type FrameworkBinding,
@@ -45,10 +47,11 @@ type WithCall = { [CALL]?: GuardedCall };
 /** Options Fastify itself may pass to a plugin, not ours to validate. */
 const REGISTER_OPTIONS = new Set(['prefix', 'logLevel', 'logSerializers']);
 
+/** The plugin's own options (inherited ones included), without those Fastify passes to every plugin. */
 function withoutRegisterOptions(options: object): FastifyCircuitBreakerOptions {
   const own: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(options)) {
-    if (!REGISTER_OPTIONS.has(name)) own[name] = value;
+  for (const name of optionNames(options)) {
+    if (!REGISTER_OPTIONS.has(name)) own[name] = (options as Record<string, unknown>)[name];
   }
   return own as FastifyCircuitBreakerOptions;
 }
@@ -111,7 +114,10 @@ const plugin: FastifyPluginCallback<FastifyCircuitBreakerOptions> = (fastify, ra
   fastify.addHook('onRoute', (route: RouteOptions) => {
     const own = route.config?.circuitBreaker;
     if (own === false) return;
-    const merged = own === undefined ? options : { ...options, ...own };
+    // The route's options validated on their own first (a typo there is named), then read by name.
+    if (own !== undefined)
+      parseGuardOptions(own, `config.circuitBreaker of ${route.method} ${route.url}`);
+    const merged = own === undefined ? options : { ...options, ...readGuardOptions(own) };
     const method = Array.isArray(route.method) ? route.method.join(',') : route.method;
     const name = routeBreakerName(method, route.url);
     const guard = new RequestGuard<FastifyRequest, FastifyReply>(

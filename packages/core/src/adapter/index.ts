@@ -10,6 +10,7 @@ export {
   isShortCircuit,
   markShortCircuit,
   parseGuardOptions,
+  readGuardOptions,
   routeBreakerName,
   createGuardCache,
   type FrameworkBinding,
@@ -23,5 +24,5 @@ export { isPromiseLike } from '../cache/maybe-promise.js';
 export { ResponseCapture, type BodyChunk, type CaptureSink } from '../cache/response-capture.js';
 export { EventSource } from '../event-source.js';
 export { warnOnce } from '../logger.js';
-export { invalid as invalidOption } from '../validate.js';
+export { invalid as invalidOption, optionNames } from '../validate.js';
 export { BREAKER_OPTION_NAMES, parseBreakerOptions, type BreakerConfig } from '../configuration.js';

@@ -5,7 +5,7 @@ import { parseCacheOptions, type CacheOptions } from '../cache/cache-options.js'
 import type { ResponseCache } from '../cache/response-cache.js';
 import type { Logger } from '../logger.js';
 import type { BreakerOptions } from '../options.js';
-import { integer, invalid, optionalFunction, rejectUnknown } from '../validate.js';
+import { integer, invalid, optionalFunction, readOptions, rejectUnknown } from '../validate.js';
 
 /**
  * Options of an adapter's middleware: every {@link BreakerOptions} field, plus the request hooks.
@@ -70,8 +70,21 @@ export const GUARD_OPTION_NAMES: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * A plain copy of adapter options with each known option read by name, so inherited ones and
+ * getters count (for adapters that merge option objects, e.g. plugin-level and per-route options:
+ * a spread or `Object.entries` would drop them). Unknown names are left out: validate first.
+ */
+export function readGuardOptions<Req, OnReject>(
+  options: GuardOptions<Req, OnReject>,
+): GuardOptions<Req, OnReject> {
+  return readOptions(options, GUARD_OPTION_NAMES);
+}
+
+/**
  * Validates adapter options once, at construction: unknown names and bad values throw a
- * `TypeError` naming the option.
+ * `TypeError` naming the option. Options are read by name, so inherited ones
+ * (`Object.create(defaults)`, a class instance's getters) count like own ones, and unknown
+ * inherited names are rejected like own ones.
  */
 export function parseGuardOptions<Req>(
   options: GuardOptions<Req, unknown> = {},
@@ -81,8 +94,10 @@ export function parseGuardOptions<Req>(
     invalid('options', options, 'an object');
   }
   rejectUnknown(options, GUARD_OPTION_NAMES, where);
-  const breaker = parseBreakerOptions(options);
-  const cache: unknown = options.cache;
+  // Each known option read once, by name: a getter is asked once (so `isFailure` stays one function).
+  const read = readOptions(options, GUARD_OPTION_NAMES);
+  const breaker = parseBreakerOptions(read);
+  const cache: unknown = read.cache;
   if (cache !== undefined && cache !== false && cache !== true) {
     if (typeof cache !== 'object' || cache === null) {
       invalid('cache', cache, 'true, false, cache options or a ResponseCache');
@@ -94,10 +109,10 @@ export function parseGuardOptions<Req>(
   }
   const config: GuardConfig<Req> = Object.freeze({
     breaker,
-    key: optionalFunction<(request: Req) => string>('key', options.key),
-    maxBreakers: integer('maxBreakers', options.maxBreakers, 1000, 1),
-    skip: optionalFunction<(request: Req) => boolean>('skip', options.skip),
-    onReject: optionalFunction<(...args: never[]) => unknown>('onReject', options.onReject),
+    key: optionalFunction<(request: Req) => string>('key', read.key),
+    maxBreakers: integer('maxBreakers', read.maxBreakers, 1000, 1),
+    skip: optionalFunction<(request: Req) => boolean>('skip', read.skip),
+    onReject: optionalFunction<(...args: never[]) => unknown>('onReject', read.onReject),
     cache,
     logger: breaker.logger,
   });

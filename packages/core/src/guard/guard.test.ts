@@ -63,12 +63,15 @@ function guarded(guard: RequestGuard<IncomingMessage, ServerResponse>, next: Han
   };
 }
 
+/** One clock for every guard: same-named breakers must agree on it. */
+const clock = new ManualClock();
+
 function guardOf(
   registry: BreakerRegistry,
   options: GuardOptions<IncomingMessage> = {},
   route?: string,
 ): RequestGuard<IncomingMessage, ServerResponse> {
-  return new RequestGuard({ registry, clock: new ManualClock(), ...options }, nodeBinding(route));
+  return new RequestGuard({ registry, clock, ...options }, nodeBinding(route));
 }
 
 /** A request/response pair that never touches a socket, for naming tests. */

@@ -12,6 +12,7 @@ export {
 export {
   GUARD_OPTION_NAMES,
   parseGuardOptions,
+  readGuardOptions,
   type GuardConfig,
   type GuardOptions,
 } from './guard-options.js';

@@ -36,7 +36,7 @@ describe('readiness', () => {
     const result = readiness(registry, { critical: ['payments', 'search'] });
     expect(result.status).toBe(503);
     expect(result.headers).toMatchObject({
-      'Retry-After': '3', // 3.5 s left, rounded down
+      'Retry-After': '4', // 3.5 s left, rounded up: a probe that waits it is admitted
       'Cache-Control': 'no-store',
       'Content-Type': 'application/json; charset=utf-8',
     });

@@ -20,7 +20,10 @@ export interface UnavailableBreaker {
   readonly name: string;
   readonly key: string | null;
   readonly state: CircuitState;
-  /** Milliseconds until it admits a probe (for `forced-open`: its open duration, as a hint). */
+  /**
+   * Whole milliseconds (rounded up) until it admits a probe; for `forced-open`, its open duration
+   * as a hint (only a reset ends it), the same value its snapshot and its 503s give.
+   */
   readonly retryAfterMs: number;
 }
 
@@ -50,7 +53,9 @@ function isCriticalFilter(
 
 /**
  * A readiness check: `503` while any critical breaker is `open` or `forced-open` (with
- * `Retry-After`: seconds until the last of them admits a probe), else `200`. A `half-open`
+ * `Retry-After`: seconds until the last of them admits a probe, rounded up as on a short-circuit
+ * 503, so a prober that waits it finds them admitting; a forced open counts its open duration), else
+ * `200`. A `half-open`
  * breaker counts as ready: it is letting probes through. Names that match no breaker are ignored,
  * so a lazily created breaker is fine.
  *

@@ -30,10 +30,15 @@ export function mergeExposeHeaders(
 }
 
 /**
- * `Retry-After` in whole seconds: the remaining time rounded down, so a client that waits it never
- * arrives while the breaker is still sure to refuse it for longer than a second, and at least 1.
+ * `Retry-After` in whole seconds: the remaining time rounded **up**, and at least 1, so that a
+ * client that waits exactly that long arrives once the breaker admits a probe (never a second
+ * early, which would cost it another 503). `NaN` and times ≤ 1000 ms give 1.
+ *
+ * @example
+ * retryAfterSeconds(4_300); // 5
+ * retryAfterSeconds(5_000); // 5
  */
 export function retryAfterSeconds(retryAfterMs: number): number {
-  if (!(retryAfterMs >= 2000)) return 1;
-  return Math.floor(retryAfterMs / 1000);
+  if (!(retryAfterMs > 1000)) return 1;
+  return Math.ceil(retryAfterMs / 1000);
 }

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rejection } from '../permit.js';
 import { mergeExposeHeaders, retryAfterSeconds } from './headers.js';
-import { rejectionResponse } from './problem.js';
+import { FORCED_OPEN_PROBLEM_TYPE, PROBLEM_TYPE, rejectionResponse } from './problem.js';
 
 describe('retryAfterSeconds', () => {
   it.each([
@@ -10,15 +10,25 @@ describe('retryAfterSeconds', () => {
     [1, 1],
     [999, 1],
     [1000, 1],
-    [1001, 1],
-    [1999, 1],
+    [1001, 2],
+    [1999, 2],
     [2000, 2],
-    [29_999.5, 29],
+    [4_300, 5],
+    [29_999.5, 30],
     [30_000, 30],
+    [30_000.5, 31],
     [-5, 1],
     [Number.NaN, 1],
   ])('%d ms → %d s', (ms, s) => {
     expect(retryAfterSeconds(ms)).toBe(s);
+  });
+
+  it('never asks a client to come back before the time left has passed', () => {
+    for (let ms = 1; ms <= 65_000; ms += 37) {
+      const seconds = retryAfterSeconds(ms);
+      expect(seconds * 1000).toBeGreaterThanOrEqual(ms);
+      expect(seconds * 1000 - ms).toBeLessThan(1000); // and never a whole second late
+    }
   });
 });
 
@@ -39,7 +49,7 @@ describe('rejectionResponse', () => {
     const response = rejectionResponse(new Rejection('GET /users/:id', 'open', 13_300));
     expect(response.status).toBe(503);
     expect(response.headers).toMatchObject({
-      'Retry-After': '13',
+      'Retry-After': '14',
       'X-Circuit-Breaker-State': 'open',
       'Content-Type': 'application/problem+json',
       'Cache-Control': 'no-store',
@@ -50,16 +60,31 @@ describe('rejectionResponse', () => {
       status: 503,
       breaker: 'GET /users/:id',
       state: 'open',
-      retryAfter: 13,
+      retryAfter: 14,
     });
-    expect(typeof body.type).toBe('string');
-    expect(typeof body.detail).toBe('string');
+    expect(body.type).toBe(PROBLEM_TYPE);
+    expect(body.detail).toContain('open after recent failures; retry in 14 s');
     expect(Number(response.headers['Content-Length'])).toBe(Buffer.byteLength(response.body));
   });
 
-  it('shows forced-open as open on the wire', () => {
-    const response = rejectionResponse(new Rejection('x', 'forced-open', 1000));
+  it('shows forced-open as open on the wire, with its own problem type and detail', () => {
+    const response = rejectionResponse(new Rejection('x', 'forced-open', 30_000));
     expect(response.headers['X-Circuit-Breaker-State']).toBe('open');
+    expect(response.headers['Retry-After']).toBe('30');
+    const body = JSON.parse(response.body);
+    expect(body).toMatchObject({
+      type: FORCED_OPEN_PROBLEM_TYPE,
+      state: 'open',
+      retryAfter: 30,
+    });
+    expect(body.detail).toMatch(/forced open by an operator/);
+    expect(body.detail).not.toMatch(/recent failures/);
+  });
+
+  it('tells a half-open refusal apart in its detail', () => {
+    const body = JSON.parse(rejectionResponse(new Rejection('x', 'half-open', 1000)).body);
+    expect(body).toMatchObject({ type: PROBLEM_TYPE, state: 'half-open', retryAfter: 1 });
+    expect(body.detail).toMatch(/testing recovery/);
   });
 });
 
@@ -69,9 +94,12 @@ describe('rejectionResponse reuse', () => {
     const first = rejectionResponse(rejection);
     expect(rejectionResponse(rejection)).toBe(first);
     expect(Object.isFrozen(first.headers)).toBe(true);
+    expect(first.headers['Retry-After']).toBe('6');
+    rejection.refresh(5_001);
+    expect(rejectionResponse(rejection)).toBe(first);
     rejection.refresh(3_100);
     const later = rejectionResponse(rejection);
     expect(later).not.toBe(first);
-    expect(later.headers['Retry-After']).toBe('3');
+    expect(later.headers['Retry-After']).toBe('4');
   });
 });

@@ -10,6 +10,7 @@ export {
   retryAfterSeconds,
 } from './headers.js';
 export {
+  FORCED_OPEN_PROBLEM_TYPE,
   PROBLEM_TYPE,
   problemDetails,
   rejectionResponse,

@@ -4,8 +4,15 @@ import type { Rejection } from '../permit.js';
 import { wireState, type WireState } from '../state.js';
 import { EXPOSED_HEADERS, retryAfterSeconds } from './headers.js';
 
-/** The `type` URI of Breakwater's problem documents. */
+/** The `type` URI of the problem document sent while a breaker is open or half-open. */
 export const PROBLEM_TYPE = 'urn:breakwater:problem:circuit-open';
+
+/**
+ * The `type` URI of the problem document sent while an operator holds a breaker `forced-open`.
+ * Its `Retry-After` (and `retryAfter`) is the breaker's `openDuration`, as a polling hint only:
+ * nothing time-based ends a forced open, only an operator's reset.
+ */
+export const FORCED_OPEN_PROBLEM_TYPE = 'urn:breakwater:problem:circuit-forced-open';
 
 /** The RFC 9457 document sent with a short-circuit 503. */
 export interface CircuitOpenProblem {
@@ -21,18 +28,31 @@ export interface CircuitOpenProblem {
   readonly retryAfter: number;
 }
 
-/** The problem document for a rejection. */
+/** The `detail` sentence of a rejection's problem document. */
+function detailOf(rejection: Rejection, retryAfter: number): string {
+  const breaker = `Circuit breaker "${rejection.breaker}"`;
+  if (rejection.state === 'forced-open') {
+    return `${breaker} was forced open by an operator; it stays open until it is reset, check again in ${retryAfter} s.`;
+  }
+  if (rejection.state === 'half-open') {
+    return `${breaker} is testing recovery with its probe requests; retry in ${retryAfter} s.`;
+  }
+  return `${breaker} is open after recent failures; retry in ${retryAfter} s.`;
+}
+
+/**
+ * The problem document for a rejection: `type` is {@link FORCED_OPEN_PROBLEM_TYPE} for a
+ * forced open, else {@link PROBLEM_TYPE}; `state` is the wire state (a forced open shows as `open`,
+ * as in `X-Circuit-Breaker-State`); `retryAfter` is the `Retry-After` value.
+ */
 export function problemDetails(rejection: Rejection): CircuitOpenProblem {
   const state = wireState(rejection.state);
   const retryAfter = retryAfterSeconds(rejection.retryAfterMs);
   return {
-    type: PROBLEM_TYPE,
+    type: rejection.state === 'forced-open' ? FORCED_OPEN_PROBLEM_TYPE : PROBLEM_TYPE,
     title: 'Service Unavailable',
     status: 503,
-    detail:
-      state === 'half-open'
-        ? `Circuit breaker "${rejection.breaker}" is testing recovery with its probe requests; retry in ${retryAfter} s.`
-        : `Circuit breaker "${rejection.breaker}" is open after recent failures; retry in ${retryAfter} s.`,
+    detail: detailOf(rejection, retryAfter),
     breaker: rejection.breaker,
     state,
     retryAfter,
