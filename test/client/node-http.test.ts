@@ -56,8 +56,11 @@ describe('the client against core rejectionResponse over node:http', () => {
     expect(local.headers.get('cache-control')).toBe('no-store');
     expect(local.headers.get('x-breakwater-client')).toBe('short-circuit');
     // Same members, same fixed values; `breaker` names the client's scope instead of the server's breaker.
+    // The local body also states its scope (`scope`), as a scope-declaring server's body does.
     const serverShape = problemDetails(new Rejection('x', 'open', 12_000));
-    expect(Object.keys(localBody).sort()).toEqual(Object.keys(serverShape).sort());
+    expect(new Set(Object.keys(localBody))).toEqual(
+      new Set([...Object.keys(serverShape), 'scope']),
+    );
     expect(localBody).toMatchObject({
       type: remoteBody.type,
       title: remoteBody.title,

@@ -44,6 +44,7 @@ describe('createFetch: backing off', () => {
         state: 'open',
         until: clock.now() + 30_000,
         retryAfterMs: 30_000,
+        serverScope: { methods: '*', path: '/*' },
       },
     ]);
 
@@ -56,6 +57,8 @@ describe('createFetch: backing off', () => {
     expect(local.headers.get('X-Breakwater-Client')).toBe('short-circuit');
     expect(local.headers.get('Content-Type')).toBe('application/problem+json');
     expect(local.headers.get('Cache-Control')).toBe('no-store');
+    // The origin scope (the default when the server declares none), stated like the server states one.
+    expect(local.headers.get('X-Circuit-Breaker-Scope')).toBe('* /*');
     expect(await local.json()).toEqual({
       type: 'urn:breakwater:problem:circuit-open',
       title: 'Service Unavailable',
@@ -64,6 +67,7 @@ describe('createFetch: backing off', () => {
       breaker: 'http://api.test',
       state: 'open',
       retryAfter: 20,
+      scope: { methods: '*', path: '/*' },
     });
   });
 
@@ -486,3 +490,82 @@ describe('createFetch: retries', () => {
     expect((await fetch('http://get.test/')).status).toBe(503);
   });
 });
+
+describe('createFetch: the scope the server declares', () => {
+  const scoped = (scope: string, retryAfter = '30') =>
+    breakerResponse('open', retryAfter, { 'X-Circuit-Breaker-Scope': scope });
+
+  it('short-circuits only calls inside the declared route scope; others go to the network', async () => {
+    const { fetch, server, opened } = setup();
+    server.then(scoped('GET,HEAD /users/:id'));
+    expect((await fetch('http://api.test/users/1')).status).toBe(503);
+    expect(opened[0]).toMatchObject({
+      scope: 'http://api.test GET,HEAD /users/:id',
+      serverScope: { methods: ['GET', 'HEAD'], path: '/users/:id' },
+    });
+
+    const local = await fetch('http://api.test/users/2', { method: 'HEAD' });
+    expect(local.headers.get('X-Breakwater-Client')).toBe('short-circuit');
+    expect(local.headers.get('X-Circuit-Breaker-Scope')).toBe('GET,HEAD /users/:id');
+    const body = (await (await fetch('http://api.test/users/3')).json()) as { scope: unknown };
+    expect(body.scope).toEqual({ methods: ['GET', 'HEAD'], path: '/users/:id' });
+    expect(server.calls).toHaveLength(1);
+
+    for (const [url, method] of [
+      ['http://api.test/users/1', 'DELETE'],
+      ['http://api.test/orders/1', 'GET'],
+      ['http://api.test/users', 'GET'],
+      ['http://other.test/users/1', 'GET'],
+    ] as const) {
+      expect((await fetch(url, { method })).status).toBe(200);
+    }
+    expect(server.calls).toHaveLength(5);
+  });
+
+  it('lets an app-level scope cover every route of its origin only', async () => {
+    const { fetch, server } = setup();
+    server.then(scoped('* /*'));
+    await fetch('http://api.test/users/1');
+    expect(isLocal(await fetch('http://api.test/', { method: 'POST', body: 'x' }))).toBe(true);
+    expect(isLocal(await fetch('http://api.test/deep/er/path'))).toBe(true);
+    expect(isLocal(await fetch('http://api.test:8080/users/1'))).toBe(false);
+    expect(server.calls).toHaveLength(2);
+  });
+
+  it('narrows a malformed or hostile scope to the call that got it, and clamps its Retry-After', async () => {
+    const { fetch, server, opened } = setup({ maxRetryAfter: 60_000 });
+    server.then(scoped('* https://bank.test/*', '999999'));
+    await fetch('http://api.test/users/1');
+    expect(opened[0]).toMatchObject({
+      scope: 'http://api.test GET /users/1',
+      retryAfterMs: 60_000,
+    });
+    expect(isLocal(await fetch('http://api.test/users/1'))).toBe(true);
+    expect(isLocal(await fetch('http://api.test/users/2'))).toBe(false);
+    expect(isLocal(await fetch('https://bank.test/'))).toBe(false);
+  });
+
+  it('follows the scope option instead when honorServerScope is false', async () => {
+    const { fetch, server } = setup({ honorServerScope: false });
+    server.then(scoped('GET,HEAD /users/:id'));
+    await fetch('http://api.test/users/1');
+    expect(isLocal(await fetch('http://api.test/orders/1'))).toBe(true);
+  });
+
+  it('closes the route scope after its probe succeeds, leaving an open sibling alone', async () => {
+    const { fetch, server, clock, closed } = setup();
+    server.then(scoped('GET,HEAD /users/:id', '10'), scoped('GET,HEAD /orders/:id', '60'));
+    await fetch('http://api.test/users/1');
+    await fetch('http://api.test/orders/1');
+    expect(fetch.scopeCount).toBe(2);
+    clock.advance(10_000);
+    expect((await fetch('http://api.test/users/1')).status).toBe(200);
+    expect(closed.map((e) => e.scope)).toEqual(['http://api.test GET,HEAD /users/:id']);
+    expect(fetch.scopeState('http://api.test/orders/2')).toMatchObject({ state: 'open' });
+    expect(isLocal(await fetch('http://api.test/orders/2'))).toBe(true);
+  });
+});
+
+function isLocal(response: Response): boolean {
+  return response.headers.get('X-Breakwater-Client') === 'short-circuit';
+}

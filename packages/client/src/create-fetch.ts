@@ -9,13 +9,17 @@ import {
   type FetchInput,
 } from './options.js';
 import { requestFacts } from './request-info.js';
-import { ScopeTable, type ScopeSnapshot } from './scope-table.js';
+import { backoffTarget } from './backoff-target.js';
+import { ScopeTable, type CallFacts, type ScopeSnapshot } from './scope-table.js';
 import { shortCircuitResponse } from './short-circuit.js';
 import { abortableWait } from './wait.js';
 
 /** A `fetch`-compatible function with a look at the scopes it is backing off from. */
 export interface BreakwaterFetch extends FetchFunction {
-  /** The back-off state of the scope `input` belongs to, or `undefined` when it is closed. */
+  /**
+   * The back-off state of the scope that governs a call to `input` (the one that would refuse it), or
+   * `undefined` when every scope the call falls in is closed.
+   */
   scopeState(input: FetchInput, init?: RequestInit): ScopeSnapshot | undefined;
   /** Scopes tracked now (never more than `maxScopes`). */
   readonly scopeCount: number;
@@ -31,7 +35,8 @@ interface Attempt {
 
 /**
  * Wraps `fetch` so that a `503` with `X-Circuit-Breaker-State: open` and `Retry-After` makes later
- * calls to the same scope resolve at once to a local `503` (remaining `Retry-After`, the state header,
+ * calls to the same scope (what the server's `X-Circuit-Breaker-Scope` covers on that origin, else the
+ * `scope` option's key) resolve at once to a local `503` (remaining `Retry-After`, the state header,
  * `X-Breakwater-Client: short-circuit`, a problem+json body) without touching the network, until the
  * server's time has passed; then one probe at a time goes out until an answer closes the scope.
  *
@@ -49,15 +54,21 @@ export function createFetch(options?: ClientOptions): BreakwaterFetch {
   });
 
   const attempt = async (
-    scope: string,
-    method: string,
+    call: CallFacts,
+    url: URL,
     input: FetchInput,
     init: RequestInit | undefined,
   ): Promise<Attempt> => {
-    const admission = table.admit(scope, clock.now());
+    const admission = table.admit(call, clock.now());
     if (!admission.admitted) {
       return {
-        response: shortCircuitResponse(scope, admission.state, admission.retryAfterMs, method),
+        response: shortCircuitResponse(
+          admission.label,
+          admission.state,
+          admission.retryAfterMs,
+          call.method,
+          admission.wire,
+        ),
         backoffMs: admission.retryAfterMs,
       };
     }
@@ -74,7 +85,13 @@ export function createFetch(options?: ClientOptions): BreakwaterFetch {
       maxRetryAfter: config.maxRetryAfter,
       honorUnmarked503: config.honorUnmarked503,
     });
-    table.settle(admission.ticket, verdict, now);
+    const backoff = verdict.kind === 'open' || verdict.kind === 'half-open';
+    table.settle(
+      admission.ticket,
+      verdict,
+      now,
+      backoff ? backoffTarget(response, call, url, config) : undefined,
+    );
     return {
       response,
       backoffMs:
@@ -86,11 +103,17 @@ export function createFetch(options?: ClientOptions): BreakwaterFetch {
     const facts = requestFacts(input, init);
     if (facts.signal?.aborted) throw facts.signal.reason;
     if (facts.url === undefined) return config.fetch(input, init);
-    const scope = config.scopeKey(facts.url, init);
+    const { url } = facts;
+    const call: CallFacts = {
+      key: config.scopeKey(url, init),
+      origin: url.origin,
+      method: facts.method,
+      pathname: url.pathname,
+    };
     const mayRetry = retry !== undefined && facts.replayable && retry.methods.has(facts.method);
     let previousWait = 0;
     for (let retries = 0; ; retries += 1) {
-      const { response, backoffMs } = await attempt(scope, facts.method, input, init);
+      const { response, backoffMs } = await attempt(call, url, input, init);
       if (
         !mayRetry ||
         backoffMs === undefined ||
@@ -114,8 +137,15 @@ export function createFetch(options?: ClientOptions): BreakwaterFetch {
   };
 
   const scopeState = (input: FetchInput, init?: RequestInit): ScopeSnapshot | undefined => {
-    const { url } = requestFacts(input, init);
-    return url === undefined ? undefined : table.snapshot(config.scopeKey(url, init), clock.now());
+    const { url, method } = requestFacts(input, init);
+    if (url === undefined) return undefined;
+    const call = {
+      key: config.scopeKey(url, init),
+      origin: url.origin,
+      method,
+      pathname: url.pathname,
+    };
+    return table.snapshot(call, clock.now());
   };
   // defineProperties, not Object.assign: assign would copy the getter's value once.
   return Object.defineProperties(breakwaterFetch, {

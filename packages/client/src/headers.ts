@@ -10,3 +10,5 @@ export const CLIENT_HEADER = 'X-Breakwater-Client';
 export const SHORT_CIRCUIT = 'short-circuit';
 /** The `type` URI of Breakwater's problem documents (the same as the server's). */
 export const PROBLEM_TYPE = 'urn:breakwater:problem:circuit-open';
+/** The header a server's short-circuit declares its breaker's scope in (and the client's local 503 repeats). */
+export const SCOPE_HEADER = 'X-Circuit-Breaker-Scope';

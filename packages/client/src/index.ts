@@ -20,6 +20,7 @@ export type {
   ScopeOpenEvent,
   ScopeSnapshot,
 } from './scope-table.js';
+export type { BreakerScope } from './server-scope.js';
 export { isShortCircuit, shortCircuitProblem, type ShortCircuitProblem } from './short-circuit.js';
 export { parseHttpDate } from './http-date.js';
 export { clampDelay, parseRetryAfter, type RetryAfterReference } from './retry-after.js';
@@ -27,6 +28,7 @@ export {
   CLIENT_HEADER,
   PROBLEM_TYPE,
   RETRY_AFTER_HEADER,
+  SCOPE_HEADER,
   SHORT_CIRCUIT,
   STATE_HEADER,
 } from './headers.js';

@@ -10,6 +10,7 @@ describe('parseOptions', () => {
     expect(config.maxScopes).toBe(1000);
     expect(config.probeTimeout).toBe(30_000);
     expect(config.honorUnmarked503).toBe(false);
+    expect(config.honorServerScope).toBe(true);
     expect(config.retry).toBeUndefined();
     expect(config.clock).toBe(systemClock);
     expect(Object.isFrozen(config)).toBe(true);
@@ -38,6 +39,7 @@ describe('parseOptions', () => {
     [{ fetch: 'fetch' as never }, /fetch must be a function/],
     [{ onOpen: {} as never }, /onOpen must be a function/],
     [{ honorUnmarked503: 'yes' as never }, /honorUnmarked503 must be a boolean/],
+    [{ honorServerScope: 1 as never }, /honorServerScope must be a boolean, received 1/],
     [{ clock: { now: () => 1 } as never }, /clock must have now\(\) and setTimer/],
   ])('refuses %o', (options, message) => {
     expect(() => parseOptions(options)).toThrow(message);

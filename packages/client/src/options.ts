@@ -3,8 +3,10 @@
 import { systemClock, type ClientClock } from './clock.js';
 import type { JitterMode } from './jitter.js';
 import type { ScopeCloseEvent, ScopeOpenEvent } from './scope-table.js';
+import type { BreakerScope } from './server-scope.js';
 import {
   scopeKeyFunction,
+  scopeWireFunction,
   type PathPrefixOption,
   type ScopeKeyFunction,
   type ScopeOption,
@@ -32,8 +34,16 @@ export interface RetryOptions {
 export interface ClientOptions {
   /** The fetch to wrap. Default: the global `fetch`, looked up at each call. */
   fetch?: FetchFunction;
-  /** Which requests share one back-off state. Default `'origin'`. */
+  /**
+   * Which requests share one back-off state when the server declares no scope (no
+   * `X-Circuit-Breaker-Scope` on its 503). Default `'origin'`.
+   */
   scope?: ScopeOption;
+  /**
+   * Follow the scope the server declares in `X-Circuit-Breaker-Scope`: back off only from the methods
+   * and paths of that origin its open breaker covers. `false` applies `scope` to every answer. Default `true`.
+   */
+  honorServerScope?: boolean;
   /** With `scope: 'origin+path-prefix'`: leading path segments (default `1`) or a function returning the prefix. */
   pathPrefix?: PathPrefixOption;
   /** Also back off on `503` + `Retry-After` answers that lack `X-Circuit-Breaker-State`. Default `false`. */
@@ -68,6 +78,9 @@ export interface RetryConfiguration {
 export interface ClientConfiguration {
   readonly fetch: FetchFunction;
   readonly scopeKey: ScopeKeyFunction;
+  /** How the local 503 states a `scope`-option scope (`undefined` when it cannot). */
+  readonly scopeWire: (url: URL) => BreakerScope | undefined;
+  readonly honorServerScope: boolean;
   readonly honorUnmarked503: boolean;
   readonly maxRetryAfter: number;
   readonly maxScopes: number;
@@ -99,6 +112,8 @@ export function parseOptions(options: ClientOptions = {}): ClientConfiguration {
   return Object.freeze({
     fetch: fn('fetch', options.fetch) ?? globalFetch,
     scopeKey: scopeKeyFunction(scope, pathPrefix),
+    scopeWire: scopeWireFunction(scope, pathPrefix),
+    honorServerScope: bool('honorServerScope', options.honorServerScope) ?? true,
     honorUnmarked503: bool('honorUnmarked503', options.honorUnmarked503) ?? false,
     maxRetryAfter: duration('maxRetryAfter', options.maxRetryAfter, 1000) ?? 300_000,
     maxScopes: integer('maxScopes', options.maxScopes ?? 1000, 1, 1e7),

@@ -1,4 +1,6 @@
-// How a request URL maps to the scope the client tracks open/closed state for.
+// How a request URL maps to the scope the client tracks when the server declares none.
+
+import { parseScopeHeader, type BreakerScope } from './server-scope.js';
 
 /** Computes a scope key from the request URL and the `init` it was sent with. */
 export type ScopeKeyFunction = (url: URL, init: RequestInit | undefined) => string;
@@ -29,3 +31,25 @@ export function pathPrefixOf(pathname: string, depth: number): string {
   const segments = pathname.split('/').filter((s) => s.length > 0);
   return segments.length === 0 ? '/' : `/${segments.slice(0, depth).join('/')}`;
 }
+
+/**
+ * How the local `503` states a `scope` option's scope on the wire: `'origin'` is `* /*`,
+ * `'origin+path-prefix'` is `* <prefix>/*` when the prefix is made of plain segments; a key function's
+ * scope cannot be stated (`undefined`).
+ */
+export function scopeWireFunction(
+  scope: ScopeOption,
+  pathPrefix: PathPrefixOption,
+): (url: URL) => BreakerScope | undefined {
+  if (typeof scope === 'function') return () => undefined;
+  if (scope === 'origin') return () => WHOLE_ORIGIN;
+  return (url) => {
+    const prefix =
+      typeof pathPrefix === 'function' ? pathPrefix(url) : pathPrefixOf(url.pathname, pathPrefix);
+    const path = prefix === '' || prefix === '/' ? '/*' : `${prefix}/*`;
+    const parsed = parseScopeHeader(`* ${path}`);
+    return parsed?.segments.every((s) => s !== null) ? parsed.wire : undefined;
+  };
+}
+
+const WHOLE_ORIGIN: BreakerScope = Object.freeze({ methods: '*', path: '/*' });

@@ -18,3 +18,14 @@ export {
   type RejectionResponse,
 } from './problem.js';
 export { wireState, type WireState } from '../state.js';
+export {
+  ORIGIN_SCOPE,
+  SCOPE_HEADER,
+  SCOPE_HEADER_LOWER,
+  formatScope,
+  parseScope,
+  prefixScope,
+  routeScope,
+  scopeMatches,
+  type BreakerScope,
+} from './scope.js';
