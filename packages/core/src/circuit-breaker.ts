@@ -55,6 +55,8 @@ export class CircuitBreaker extends BreakerEvents implements PermitOwner {
   readonly name: string;
   /** For a keyed breaker, its key. */
   readonly key: string | undefined;
+  /** For a keyed breaker, the name of its family (the {@link KeyedBreakers} it belongs to). */
+  readonly family: string | undefined;
   /** The parsed options. */
   readonly config: BreakerConfig;
   /** The registry it belongs to, if any. */
@@ -91,11 +93,12 @@ export class CircuitBreaker extends BreakerEvents implements PermitOwner {
   };
   private closed = false;
 
-  constructor(options: BreakerOptions = {}, key?: string) {
+  constructor(options: BreakerOptions = {}, key?: string, family?: string) {
     super();
     this.config = parseBreakerOptions(options);
     this.name = this.config.name ?? nextBreakerName();
     this.key = key;
+    this.family = family;
     const { policy, window } = createTripPolicy(this.config);
     this.policy = policy;
     this.window = window;
@@ -511,6 +514,7 @@ export class CircuitBreaker extends BreakerEvents implements PermitOwner {
     return {
       name: this.name,
       key: this.key ?? null,
+      family: this.family ?? null,
       state,
       generation: this.gen,
       inFlight: this.inFlightCalls,

@@ -36,7 +36,7 @@ export class KeyedBreakers {
     const existing = this.breakers.get(key);
     if (existing !== undefined) return existing;
     if (this.breakers.size >= this.maxBreakers) this.evictOne();
-    const breaker = new CircuitBreaker({ ...this.options, name: `${this.name}:${key}` }, key);
+    const breaker = new CircuitBreaker({ ...this.options, name: `${this.name}:${key}` }, key, this.name);
     this.breakers.set(key, breaker);
     return breaker;
   }
@@ -76,6 +76,7 @@ export class KeyedBreakers {
     }
     const [key, breaker] = closedVictim ?? victim!;
     this.breakers.delete(key);
+    breaker.registry?.evicted(breaker);
     breaker.close();
   }
 }

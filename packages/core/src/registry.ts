@@ -13,6 +13,7 @@ export class BreakerRegistry extends BreakerEvents {
   private readonly breakers = new Map<string, CircuitBreaker>();
   private readonly addedEvents = new EventSource<CircuitBreaker>();
   private readonly removedEvents = new EventSource<CircuitBreaker>();
+  private readonly evictedEvents = new EventSource<CircuitBreaker>();
 
   /** A registry-wide call listener came or went: every breaker re-checks whether it times calls. */
   protected override callListenersChanged(): void {
@@ -36,6 +37,13 @@ export class BreakerRegistry extends BreakerEvents {
     if (this.breakers.get(breaker.name) !== breaker) return;
     this.breakers.delete(breaker.name);
     if (this.removedEvents.active) this.removedEvents.emit(breaker);
+  }
+
+  /** @internal Called by a keyed family just before it closes a breaker it evicts. */
+  evicted(breaker: CircuitBreaker): void {
+    if (this.evictedEvents.active && this.breakers.get(breaker.name) === breaker) {
+      this.evictedEvents.emit(breaker);
+    }
   }
 
   /** The breaker named `name`, if any. */
@@ -70,6 +78,14 @@ export class BreakerRegistry extends BreakerEvents {
   /** Hears breakers leaving (closed or evicted). */
   onRemove(listener: Listener<CircuitBreaker>): Disposable {
     return this.removedEvents.subscribe(listener);
+  }
+
+  /**
+   * Hears keyed breakers evicted under `maxBreakers`, just before they leave (`onRemove` follows).
+   * Metrics count evictions per family with it.
+   */
+  onEvict(listener: Listener<CircuitBreaker>): Disposable {
+    return this.evictedEvents.subscribe(listener);
   }
 }
 
