@@ -36,7 +36,11 @@ export class KeyedBreakers {
     const existing = this.breakers.get(key);
     if (existing !== undefined) return existing;
     if (this.breakers.size >= this.maxBreakers) this.evictOne();
-    const breaker = new CircuitBreaker({ ...this.options, name: `${this.name}:${key}` }, key, this.name);
+    const breaker = new CircuitBreaker(
+      { ...this.options, name: `${this.name}:${key}` },
+      key,
+      this.name,
+    );
     this.breakers.set(key, breaker);
     return breaker;
   }
