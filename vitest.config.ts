@@ -9,7 +9,7 @@ export default defineConfig({
     alias: [
       { find: /^@breakwater\/core\/http$/, replacement: src('core/src/http/index.ts') },
       {
-        find: /^@breakwater\/(core|express|koa|fastify|redis|prometheus|client)$/,
+        find: /^@breakwater\/(core|express|koa|fastify|redis|prometheus|opentelemetry|client)$/,
         replacement: src('$1/src/index.ts'),
       },
     ],
