@@ -260,19 +260,19 @@ export class BreakerMetrics<S = never> implements Disposable {
     };
     for (const acc of accumulators.values()) {
       const labels = acc.target.labels;
-      const with_ = (extra: Record<string, string>): Record<string, string> => ({
+      const labelled = (extra: Record<string, string>): Record<string, string> => ({
         ...labels,
         ...extra,
       });
       STATES.forEach((state, i) =>
-        out.state.push({ labels: with_({ state }), value: acc.states[i]! }),
+        out.state.push({ labels: labelled({ state }), value: acc.states[i]! }),
       );
       for (const outcome of OUTCOMES) {
-        out.calls.push({ labels: with_({ outcome }), value: acc.totals[outcome] });
+        out.calls.push({ labels: labelled({ outcome }), value: acc.totals[outcome] });
       }
-      out.calls.push({ labels: with_({ outcome: 'cache_hit' }), value: acc.target.cacheHits });
+      out.calls.push({ labels: labelled({ outcome: 'cache_hit' }), value: acc.target.cacheHits });
       for (const { from, to, count } of acc.target.transitions.values()) {
-        out.transitions.push({ labels: with_({ from, to }), value: count });
+        out.transitions.push({ labels: labelled({ from, to }), value: count });
       }
       out.failureRate.push({ labels, value: acc.calls === 0 ? 0 : acc.failures / acc.calls });
       out.slowCallRate.push({ labels, value: acc.calls === 0 ? 0 : acc.slowCalls / acc.calls });
