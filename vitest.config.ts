@@ -9,7 +9,7 @@ export default defineConfig({
     alias: [
       { find: /^@breakwater\/core\/adapter$/, replacement: src('core/src/adapter/index.ts') },
       {
-        find: /^@breakwater\/(core|express|koa|fastify|redis|prometheus|client)$/,
+        find: /^@breakwater\/(core|express|koa|fastify|redis|prometheus|opentelemetry|client)$/,
         replacement: src('$1/src/index.ts'),
       },
     ],

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { ORIGIN_SCOPE, formatScope, routeScope } from '@breakwater/core/http';
+import { ORIGIN_SCOPE, formatScope, routeScope } from '@breakwater/core/adapter';
 import { serveForTest } from '../support/serve.js';
 import { scopeServer } from './scope-server.js';
 

@@ -9,7 +9,7 @@ import {
   routeScope,
   scopeMatches,
   type BreakerScope,
-} from '@breakwater/core/http';
+} from '@breakwater/core/adapter';
 import {
   formatScope as clientFormat,
   parseScopeHeader,

@@ -8,7 +8,7 @@ import {
   rejectionResponse,
   scopeMatches,
   type BreakerScope,
-} from '@breakwater/core/http';
+} from '@breakwater/core/adapter';
 import { serveForTest } from '../support/serve.js';
 
 /** A running scope server: which scopes are open, what reached it, and what it sends as the scope header. */

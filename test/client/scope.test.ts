@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '@breakwater/core';
-import { ORIGIN_SCOPE, prefixScope, routeScope } from '@breakwater/core/http';
+import { ORIGIN_SCOPE, prefixScope, routeScope } from '@breakwater/core/adapter';
 import { createFetch, isShortCircuit, type BreakwaterFetch } from '@breakwater/client';
 import { scopeServer } from './scope-server.js';
 

@@ -54,7 +54,7 @@ export class CircuitBreaker extends BreakerEvents implements PermitOwner {
   readonly name: string;
   /** For a keyed breaker, its key. */
   readonly key: string | undefined;
-  /** For a keyed breaker, its family's name. */
+  /** For a keyed breaker, the name of its family (the {@link KeyedBreakers} it belongs to). */
   readonly family: string | undefined;
   /** The parsed options. */
   readonly config: BreakerConfig;
@@ -570,6 +570,7 @@ export class CircuitBreaker extends BreakerEvents implements PermitOwner {
     return {
       name: this.name,
       key: this.key ?? null,
+      family: this.family ?? null,
       state,
       generation: this.gen,
       inFlight: this.inFlightCalls,

@@ -173,6 +173,7 @@ export class KeyedBreakers {
     if (key === undefined) return false; // the count was stale: nothing closed after all
     const breaker = this.breakers.get(key)!;
     this.breakers.delete(key);
+    breaker.registry?.evicted(breaker);
     breaker.close();
     return true;
   }

@@ -111,4 +111,36 @@ describe('KeyedBreakers', () => {
     expect(keyed.size).toBe(3);
     expect(registry.size).toBe(3);
   });
+
+  it('tells each breaker its family, in the breaker and its snapshot', () => {
+    const registry = new BreakerRegistry();
+    const keyed = new KeyedBreakers({ registry, name: 'tenant' }, 10);
+    const plain = new CircuitBreaker({ registry, name: 'db' });
+    expect(keyed.get('a').family).toBe('tenant');
+    expect(keyed.get('a').snapshot()).toMatchObject({
+      name: 'tenant:a',
+      key: 'a',
+      family: 'tenant',
+    });
+    expect(plain.family).toBeUndefined();
+    expect(plain.snapshot().family).toBeNull();
+  });
+
+  it('announces each eviction on the registry before the breaker leaves, and never a close', () => {
+    const registry = new BreakerRegistry();
+    const keyed = new KeyedBreakers({ registry, name: 'tenant' }, 2);
+    const seen: string[] = [];
+    const evictions = registry.onEvict((b) =>
+      seen.push(`evict ${b.name} ${registry.get(b.name) === b}`),
+    );
+    const removals = registry.onRemove((b) => seen.push(`remove ${b.name}`));
+    keyed.get('a');
+    keyed.get('b');
+    keyed.get('c');
+    expect(seen).toEqual(['evict tenant:a true', 'remove tenant:a']);
+    keyed.close();
+    expect(seen.filter((line) => line.startsWith('evict'))).toHaveLength(1);
+    evictions.dispose();
+    removals.dispose();
+  });
 });

@@ -24,6 +24,7 @@ export class BreakerRegistry extends BreakerEvents {
   >();
   private readonly addedEvents = new EventSource<CircuitBreaker>();
   private readonly removedEvents = new EventSource<CircuitBreaker>();
+  private readonly evictedEvents = new EventSource<CircuitBreaker>();
 
   /** A registry-wide call listener came or went: every breaker re-checks whether it times calls. */
   protected override callListenersChanged(): void {
@@ -86,6 +87,13 @@ export class BreakerRegistry extends BreakerEvents {
     return value;
   }
 
+  /** @internal Called by a keyed family just before it closes a breaker it evicts. */
+  evicted(breaker: CircuitBreaker): void {
+    if (this.evictedEvents.active && this.breakers.get(breaker.name) === breaker) {
+      this.evictedEvents.emit(breaker);
+    }
+  }
+
   /** The breaker named `name`, if any. */
   get(name: string): CircuitBreaker | undefined {
     return this.breakers.get(name);
@@ -118,6 +126,14 @@ export class BreakerRegistry extends BreakerEvents {
   /** Hears breakers leaving (closed or evicted). */
   onRemove(listener: Listener<CircuitBreaker>): Disposable {
     return this.removedEvents.subscribe(listener);
+  }
+
+  /**
+   * Hears keyed breakers evicted under `maxBreakers`, just before they leave (`onRemove` follows).
+   * Metrics count evictions per family with it.
+   */
+  onEvict(listener: Listener<CircuitBreaker>): Disposable {
+    return this.evictedEvents.subscribe(listener);
   }
 }
 

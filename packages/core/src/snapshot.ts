@@ -7,6 +7,8 @@ import type { CircuitState } from './state.js';
 export interface BreakerSnapshot {
   readonly name: string;
   readonly key: string | null;
+  /** The family of a keyed breaker (`<family>:<key>`), else `null`. */
+  readonly family: string | null;
   readonly state: CircuitState;
   readonly generation: number;
   /** Calls admitted and not yet settled. */

@@ -14,7 +14,7 @@ import {
 import { Registry, register as globalRegister } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readMetrics, type ReadMetrics } from './read-metrics.testing.js';
-import { registerMetrics } from './register-metrics.js';
+import { registerMetrics, type MetricsOptions } from './register-metrics.js';
 
 const cleanups: (() => void)[] = [];
 
@@ -22,7 +22,7 @@ afterEach(() => {
   for (const cleanup of cleanups.splice(0).reverse()) cleanup();
 });
 
-function setup(options: { buckets?: readonly number[] | false } = {}) {
+function setup(options: Omit<MetricsOptions, 'registry'> = {}) {
   const clock = new ManualClock(0);
   const registry = new BreakerRegistry();
   const register = new Registry();
@@ -131,7 +131,65 @@ describe('registerMetrics', () => {
     expect(t('open', 'half-open')).toBe(2);
     expect(t('half-open', 'open')).toBe(1);
     expect(t('half-open', 'closed')).toBe(1);
-    expect(m.find('breakwater_transitions_total', { breaker: 'db' })).toHaveLength(4);
+    expect(t('closed', 'forced-open')).toBe(0);
+    expect(m.find('breakwater_transitions_total', { breaker: 'db' })).toHaveLength(19);
+  });
+
+  it('starts every transition pair at 0 when a breaker is first seen, so increase() counts the first trip', async () => {
+    const { breaker, scrape } = setup();
+    const db = breaker({ name: 'db', failureThreshold: 1 });
+    const before = await scrape();
+    const pairs = before.find('breakwater_transitions_total', { breaker: 'db' });
+    expect(pairs).toHaveLength(19);
+    expect(pairs.every((s) => s.value === 0)).toBe(true);
+    expect(
+      before.value('breakwater_transitions_total', { breaker: 'db', from: 'closed', to: 'open' }),
+    ).toBe(0);
+    admit(db).failure();
+    const after = await scrape();
+    expect(
+      after.value('breakwater_transitions_total', { breaker: 'db', from: 'closed', to: 'open' }),
+    ).toBe(1);
+  });
+
+  it('counts every transition the state machine can make within the 19 pairs created up front', async () => {
+    const { clock, breaker, scrape } = setup();
+    const db = breaker({ name: 'db', failureThreshold: 1 });
+    const first = new Set(
+      (await scrape())
+        .find('breakwater_transitions_total', { breaker: 'db' })
+        .map((s) => `${s.labels.from}>${s.labels.to}`),
+    );
+    const steps: (() => void)[] = [
+      () => db.reset(),
+      () => admit(db).failure(),
+      () => db.applyRemoteState({ state: 'open', retryAfterMs: 5000 }),
+      () => clock.advance(5000),
+      () => db.state,
+      () => db.forceOpen(),
+      () => db.forceOpen(),
+      () => db.disable(),
+      () => db.disable(),
+      () => db.forceOpen(),
+      () => db.reset(),
+      () => db.disable(),
+      () => db.reset(),
+      () => admit(db).failure(),
+      () => db.forceOpen(),
+      () => db.reset(),
+      () => admit(db).failure(),
+      () => db.disable(),
+      () => db.reset(),
+      () => admit(db).failure(),
+      () => db.applyRemoteState({ state: 'closed' }),
+    ];
+    for (const step of steps) step();
+    const m = await scrape();
+    const seen = m.find('breakwater_transitions_total', { breaker: 'db' });
+    expect(
+      seen.map((s) => `${s.labels.from}>${s.labels.to}`).every((pair) => first.has(pair)),
+    ).toBe(true);
+    expect(seen.filter((s) => s.value > 0).length).toBeGreaterThanOrEqual(12);
   });
 
   it("reports the failure rate of the breaker's window as a 0–1 ratio", async () => {
@@ -190,7 +248,7 @@ describe('registerMetrics', () => {
     p.failure();
     admit(cache).success();
     expect((await scrape()).find('breakwater_transitions_total', { breaker: 'db' })).toHaveLength(
-      1,
+      19,
     );
     db.close();
     const m = await scrape();
@@ -199,16 +257,142 @@ describe('registerMetrics', () => {
     expect(m.value('breakwater_call_duration_seconds_count', { breaker: 'cache' })).toBe(1);
   });
 
-  it('keeps label cardinality bounded by maxBreakers as keyed breakers are evicted', async () => {
+  it('sums a keyed family into one series set by default, however many keys come and go', async () => {
     const { registry, scrape } = setup();
-    const family = new KeyedBreakers({ name: 'tenant', registry, failureThreshold: 1 }, 3);
+    const family = new KeyedBreakers({ name: 'tenant', registry, failureThreshold: 2 }, 3);
+    cleanups.push(() => family.close());
+    const seriesBefore = (await scrape()).samples.length;
+    // one failure each keeps them closed (so evictable: open breakers are never evicted) …
+    for (let i = 0; i < 20; i++) admit(family.get(`t${i}`)).failure();
+    // … and a second one opens the last
+    admit(family.get('t19')).failure();
+    family.get('t19').tryAcquire();
+    const m = await scrape();
+    const labels = { breaker: 'tenant', family: 'tenant' };
+    expect(
+      new Set(
+        m.samples
+          .filter((s) => s.labels.family !== undefined && s.labels.breaker !== undefined)
+          .map((s) => s.labels.breaker),
+      ),
+    ).toEqual(new Set(['tenant']));
+    expect(m.value('breakwater_state', { ...labels, state: 'open' })).toBe(1);
+    expect(m.value('breakwater_state', { ...labels, state: 'closed' })).toBe(2);
+    // evicted breakers' counts stay in the family's totals: the counter never goes down
+    expect(m.value('breakwater_calls_total', { ...labels, outcome: 'failure' })).toBe(21);
+    expect(
+      m.value('breakwater_calls_total', { ...labels, outcome: 'rejected' }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(m.value('breakwater_transitions_total', { ...labels, from: 'closed', to: 'open' })).toBe(
+      1,
+    );
+    expect(m.value('breakwater_family_breakers', { family: 'tenant' })).toBe(3);
+    expect(m.value('breakwater_family_evictions_total', { family: 'tenant' })).toBe(17);
+    expect(m.value('breakwater_call_duration_seconds_count', labels)).toBe(21);
+    for (let i = 20; i < 40; i++) admit(family.get(`t${i}`)).success();
+    expect((await scrape()).samples.length).toBe(m.samples.length);
+    expect(seriesBefore).toBeLessThan(m.samples.length);
+  });
+
+  it("metrics: 'breaker' exposes each keyed breaker with its family label, bounded by maxBreakers", async () => {
+    const { registry, scrape } = setup({ metrics: 'breaker' });
+    const family = new KeyedBreakers({ name: 'tenant', registry, failureThreshold: 2 }, 3);
     cleanups.push(() => family.close());
     for (let i = 0; i < 20; i++) admit(family.get(`t${i}`)).failure();
+    admit(family.get('t19')).failure();
     const m = await scrape();
-    const breakers = new Set(m.samples.map((s) => s.labels.breaker));
-    expect(breakers.size).toBe(3);
-    expect(m.find('breakwater_state')).toHaveLength(15);
-    expect(m.find('breakwater_transitions_total')).toHaveLength(3);
+    const keyed = m.samples.filter(
+      (s) => s.labels.family === 'tenant' && s.labels.breaker !== undefined,
+    );
+    expect(new Set(keyed.map((s) => s.labels.breaker))).toEqual(
+      new Set(['tenant:t17', 'tenant:t18', 'tenant:t19']),
+    );
+    expect(m.find('breakwater_state', { family: 'tenant' })).toHaveLength(15);
+    expect(
+      m.value('breakwater_state', { breaker: 'tenant:t19', family: 'tenant', state: 'open' }),
+    ).toBe(1);
+    expect(m.value('breakwater_family_evictions_total', { family: 'tenant' })).toBe(17);
+    expect(m.value('breakwater_family_breakers', { family: 'tenant' })).toBe(3);
+  });
+
+  it('picks the granularity per family name when metrics is an object', async () => {
+    const { registry, scrape } = setup({ metrics: { upstream: 'breaker' } });
+    const upstream = new KeyedBreakers({ name: 'upstream', registry }, 10);
+    const tenant = new KeyedBreakers({ name: 'tenant', registry }, 10);
+    cleanups.push(
+      () => upstream.close(),
+      () => tenant.close(),
+    );
+    admit(upstream.get('a')).success();
+    admit(tenant.get('a')).success();
+    const m = await scrape();
+    expect(m.find('breakwater_state', { breaker: 'upstream:a', family: 'upstream' })).toHaveLength(
+      5,
+    );
+    expect(m.find('breakwater_state', { breaker: 'tenant', family: 'tenant' })).toHaveLength(5);
+    expect(m.find('breakwater_state', { breaker: 'tenant:a' })).toEqual([]);
+  });
+
+  it('rejects a bad metrics option naming the option and the value', () => {
+    expect(() => registerMetrics(new Registry(), { metrics: 'key' as never })).toThrow(
+      /"metrics".*"key"/,
+    );
+    expect(() => registerMetrics(new Registry(), { metrics: { tenant: 'all' } as never })).toThrow(
+      /metrics\["tenant"\]/,
+    );
+  });
+
+  it('exposes the configured thresholds and the slow-call rate in the units they compare with', async () => {
+    const { clock, breaker, scrape } = setup();
+    const api = breaker({
+      name: 'api',
+      failureRateThreshold: 50,
+      slowCallRateThreshold: 25,
+      slowCallDurationThreshold: 200,
+      minimumCalls: 4,
+    });
+    const slow = admit(api);
+    clock.advance(300);
+    slow.success();
+    admit(api).success();
+    const m = await scrape();
+    const threshold = (name: string): number =>
+      m.value('breakwater_threshold', { breaker: 'api', threshold: name });
+    expect(threshold('failure_rate')).toBe(0.5);
+    expect(threshold('slow_call_rate')).toBe(0.25);
+    expect(threshold('slow_call_duration_seconds')).toBe(0.2);
+    expect(threshold('minimum_calls')).toBe(4);
+    expect(threshold('open_duration_seconds')).toBe(1);
+    expect(m.find('breakwater_threshold', { breaker: 'api', threshold: 'failure_count' })).toEqual(
+      [],
+    );
+    expect(m.value('breakwater_slow_call_rate', { breaker: 'api' })).toBe(0.5);
+  });
+
+  it('reports the health of stores that report it, and ignores the in-memory one', async () => {
+    const { breaker, scrape } = setup();
+    class FakeRedisStore {
+      connected = true;
+      stats = { errors: 2, outages: 1, leasesTaken: 4 };
+      attach(): void {}
+      detach(): void {}
+    }
+    const store = new FakeRedisStore();
+    breaker({ name: 'shared', store });
+    breaker({ name: 'shared-too', store });
+    breaker({ name: 'local' });
+    let m = await scrape();
+    expect(m.value('breakwater_store_up', { store: 'FakeRedisStore' })).toBe(1);
+    expect(
+      m.value('breakwater_store_events_total', { store: 'FakeRedisStore', event: 'errors' }),
+    ).toBe(2);
+    expect(
+      m.value('breakwater_store_events_total', { store: 'FakeRedisStore', event: 'leases_taken' }),
+    ).toBe(4);
+    expect(m.find('breakwater_store_up')).toHaveLength(1);
+    store.connected = false;
+    m = await scrape();
+    expect(m.value('breakwater_store_up', { store: 'FakeRedisStore' })).toBe(0);
   });
 
   it('the disposer unsubscribes, stops call timing and removes the metrics', async () => {

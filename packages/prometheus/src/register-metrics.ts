@@ -1,21 +1,15 @@
 // registerMetrics(): exposes every breaker of a BreakerRegistry as Prometheus metrics through prom-client.
 
-import diagnosticsChannel from 'node:diagnostics_channel';
-import {
-  DIAGNOSTICS_CHANNELS,
-  defaultRegistry,
-  type BreakerRegistry,
-  type BreakerSnapshot,
-  type CacheEvent,
-  type CallEvent,
-  type CircuitBreaker,
-  type CircuitState,
-  type Disposable,
-  type StateChangeEvent,
-} from '@breakwater/core';
+import { defaultRegistry, type BreakerRegistry, type Disposable } from '@breakwater/core';
 import { Counter, Gauge, register as globalRegister, type Registry } from 'prom-client';
 import { DurationHistogram, type DurationSeries } from './duration-histogram.js';
-import { CALL_OUTCOMES, DEFAULT_DURATION_BUCKETS, METRIC_NAMES } from './metric-names.js';
+import { DEFAULT_DURATION_BUCKETS, METRIC_HELP, METRIC_NAMES } from './metric-names.js';
+import {
+  BreakerMetrics,
+  type Collection,
+  type GranularityOption,
+  type Sample,
+} from './model/index.js';
 
 /** Options of {@link registerMetrics}. */
 export interface MetricsOptions {
@@ -27,35 +21,70 @@ export interface MetricsOptions {
    * @defaultValue `[0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]`
    */
   buckets?: readonly number[] | false;
+  /**
+   * How keyed families are exposed. `'family'`: one series set per family (`breaker` and `family`
+   * both the family's name), summing its breakers, so series do not grow with the keys clients
+   * send. `'breaker'`: one series set per keyed breaker, labelled with its `family`. An object
+   * picks per family name (families it does not name stay `'family'`).
+   * @defaultValue `'family'`
+   */
+  metrics?: GranularityOption;
 }
 
-const STATES: readonly CircuitState[] = ['closed', 'open', 'half-open', 'forced-open', 'disabled'];
+/** The label names of each metric; `family` is set only for keyed breakers and families. */
+const LABELS = {
+  state: ['breaker', 'family', 'state'],
+  calls: ['breaker', 'family', 'outcome'],
+  transitions: ['breaker', 'family', 'from', 'to'],
+  failureRate: ['breaker', 'family'],
+  slowCallRate: ['breaker', 'family'],
+  threshold: ['breaker', 'family', 'threshold'],
+  familyBreakers: ['family'],
+  familyEvictions: ['family'],
+  storeUp: ['store'],
+  storeEvents: ['store', 'event'],
+} as const;
 
-/** What is tracked per breaker between scrapes; everything else is read from its snapshot. */
-interface BreakerRecord {
-  readonly breaker: CircuitBreaker;
-  /** Transition counts keyed `from>to`. */
-  readonly transitions: Map<string, { from: CircuitState; to: CircuitState; count: number }>;
-  cacheHits: number;
-  /** The breaker's duration series, resolved on first sight. */
-  duration: DurationSeries | undefined;
-}
+/** Which part of a collection each metric shows. */
+const SAMPLES: { readonly [K in keyof typeof LABELS]: keyof Collection } = {
+  state: 'state',
+  calls: 'calls',
+  transitions: 'transitions',
+  failureRate: 'failureRate',
+  slowCallRate: 'slowCallRate',
+  threshold: 'thresholds',
+  familyBreakers: 'familyBreakers',
+  familyEvictions: 'familyEvictions',
+  storeUp: 'storeUp',
+  storeEvents: 'storeEvents',
+};
+
+const COUNTERS: ReadonlySet<string> = new Set([
+  'calls',
+  'transitions',
+  'familyEvictions',
+  'storeEvents',
+]);
 
 /**
  * Registers Breakwater's metrics on a prom-client registry:
  *
- * - `breakwater_state{breaker,state}`: 1 for the breaker's current state, 0 for the four others
- * - `breakwater_calls_total{breaker,outcome}`: outcomes `success`, `failure`, `timeout`, `slow`,
- *   `rejected`, `cache_hit`, `ignored` (`slow` also counts in `success`/`failure`; `cache_hit`
- *   counts rejected calls answered from the response cache, which also count in `rejected`)
- * - `breakwater_transitions_total{breaker,from,to}`
- * - `breakwater_failure_rate{breaker}`: failed share (0–1) of the calls in the breaker's window
- * - `breakwater_call_duration_seconds{breaker}`: a histogram of admitted calls' durations
+ * - `breakwater_state{breaker,family,state}`: 1 for a breaker's current state, 0 for the four
+ *   others; for a keyed family exposed as a whole, how many of its breakers are in each state
+ * - `breakwater_calls_total{breaker,family,outcome}`: outcomes `success`, `failure`, `timeout`,
+ *   `slow`, `rejected`, `cache_hit`, `ignored`
+ * - `breakwater_transitions_total{breaker,family,from,to}`: every pair core can make starts at 0
+ * - `breakwater_failure_rate` and `breakwater_slow_call_rate{breaker,family}`: shares (0–1) of the
+ *   calls in the sliding window
+ * - `breakwater_threshold{breaker,family,threshold}`: the configured thresholds
+ * - `breakwater_family_breakers{family}` and `breakwater_family_evictions_total{family}`
+ * - `breakwater_store_up{store}` and `breakwater_store_events_total{store,event}` for stores that
+ *   report their health (`RedisStore`)
+ * - `breakwater_call_duration_seconds{breaker,family}`: a histogram of admitted calls' durations
  *
- * State, rate and call counts are read from each breaker when the registry is scraped, so they
- * cost nothing per call; transitions and cache hits are counted from events; only the histogram
- * listens to every call. A breaker's label sets disappear when it leaves its registry (closed, or
- * evicted from a keyed family), so cardinality stays bounded by the breakers alive.
+ * Everything but the histogram is read when the registry is scraped (one snapshot per breaker per
+ * scrape) or counted from rare events, so it costs nothing per call; only the histogram listens to
+ * every call. A breaker's own label sets disappear when it leaves its registry; a family's stay.
  *
  * @param register - the prom-client registry; default its global `register`
  * @returns a disposer that unsubscribes from the breakers and removes the metrics from `register`
@@ -79,190 +108,62 @@ export function registerMetrics(register?: Registry, options: MetricsOptions = {
       );
     }
   }
-  const records = new Map<string, BreakerRecord>();
 
-  /** The record of a breaker seen for the first time; none for one that already left. */
-  const recordOf = (name: string): BreakerRecord | undefined => {
-    const existing = records.get(name);
-    if (existing !== undefined) return existing;
-    const breaker = registry.get(name);
-    if (breaker === undefined) return undefined;
-    const record: BreakerRecord = {
-      breaker,
-      transitions: new Map(),
-      cacheHits: 0,
-      duration: undefined,
-    };
-    records.set(name, record);
-    return record;
+  const registered: string[] = [];
+  const removeAll = (): void => {
+    for (const name of registered) target.removeSingleMetric(name);
   };
-
-  // One snapshot per breaker per scrape, shared by every metric collected in that turn.
-  let snapshots: readonly BreakerSnapshot[] | undefined;
-  const currentSnapshots = (): readonly BreakerSnapshot[] => {
-    if (snapshots === undefined) {
-      snapshots = registry.list().map((breaker) => breaker.snapshot());
-      queueMicrotask(() => {
-        snapshots = undefined;
-      });
-    }
-    return snapshots;
-  };
-
-  const metrics: { name: string }[] = [];
-  const made = <M>(name: string, metric: M): M => {
-    metrics.push({ name });
-    return metric;
-  };
-
+  let histogram: DurationHistogram | undefined;
+  let model: BreakerMetrics<DurationSeries> | undefined;
   try {
-    made(
-      METRIC_NAMES.state,
-      new Gauge({
-        name: METRIC_NAMES.state,
-        help: 'Circuit breaker state: 1 for the current state, 0 for the others.',
-        labelNames: ['breaker', 'state'] as const,
+    for (const key of Object.keys(LABELS) as (keyof typeof LABELS)[]) {
+      const name = METRIC_NAMES[key];
+      const part = SAMPLES[key];
+      const collect = function (this: Gauge<string> | Counter<string>): void {
+        this.reset();
+        if (model === undefined) return;
+        for (const { labels, value } of model.collect()[part] as Sample[]) {
+          if (this instanceof Gauge) this.set(labels, value);
+          else this.inc(labels, value);
+        }
+      };
+      const config = {
+        name,
+        help: METRIC_HELP[key],
+        labelNames: LABELS[key],
         registers: [target],
-        collect() {
-          this.reset();
-          for (const snap of currentSnapshots()) {
-            for (const state of STATES) {
-              this.set({ breaker: snap.name, state }, snap.state === state ? 1 : 0);
-            }
-          }
-        },
-      }),
-    );
-
-    made(
-      METRIC_NAMES.calls,
-      new Counter({
-        name: METRIC_NAMES.calls,
-        help: 'Calls through a circuit breaker, by outcome (slow and cache_hit overlap the others).',
-        labelNames: ['breaker', 'outcome'] as const,
-        registers: [target],
-        collect() {
-          this.reset();
-          for (const snap of currentSnapshots()) {
-            const totals = snap.totals;
-            const cacheHits = records.get(snap.name)?.cacheHits ?? 0;
-            for (const outcome of CALL_OUTCOMES) {
-              const value = outcome === 'cache_hit' ? cacheHits : totals[outcome];
-              this.inc({ breaker: snap.name, outcome }, value);
-            }
-          }
-        },
-      }),
-    );
-
-    made(
-      METRIC_NAMES.transitions,
-      new Counter({
-        name: METRIC_NAMES.transitions,
-        help: 'Circuit breaker state transitions since the metrics were registered.',
-        labelNames: ['breaker', 'from', 'to'] as const,
-        registers: [target],
-        collect() {
-          this.reset();
-          for (const [breaker, record] of records) {
-            for (const { from, to, count } of record.transitions.values()) {
-              this.inc({ breaker, from, to }, count);
-            }
-          }
-        },
-      }),
-    );
-
-    made(
-      METRIC_NAMES.failureRate,
-      new Gauge({
-        name: METRIC_NAMES.failureRate,
-        help: "Failed share (0-1) of the calls in the circuit breaker's sliding window.",
-        labelNames: ['breaker'] as const,
-        registers: [target],
-        collect() {
-          this.reset();
-          for (const snap of currentSnapshots()) {
-            this.set({ breaker: snap.name }, snap.window.failureRate / 100);
-          }
-        },
-      }),
-    );
+        collect,
+      };
+      if (COUNTERS.has(key)) new Counter(config);
+      else new Gauge(config);
+      registered.push(name);
+    }
+    if (buckets !== false) {
+      histogram = new DurationHistogram(
+        METRIC_NAMES.callDuration,
+        METRIC_HELP.callDuration,
+        buckets,
+        target,
+      );
+      registered.push(METRIC_NAMES.callDuration);
+    }
+    model = new BreakerMetrics<DurationSeries>({
+      registry,
+      metrics: options.metrics,
+      ...(histogram === undefined ? {} : { durations: histogram }),
+    });
   } catch (error) {
-    for (const { name } of metrics) target.removeSingleMetric(name);
+    removeAll();
     throw error;
   }
-
-  let histogram: DurationHistogram | undefined;
-  if (buckets !== false) {
-    try {
-      histogram = made(
-        METRIC_NAMES.callDuration,
-        new DurationHistogram(
-          METRIC_NAMES.callDuration,
-          'Duration of calls admitted by a circuit breaker, in seconds.',
-          buckets,
-          target,
-        ),
-      );
-    } catch (error) {
-      for (const { name } of metrics) target.removeSingleMetric(name);
-      throw error;
-    }
-  }
-
-  const subscriptions: Disposable[] = [];
-  subscriptions.push(
-    registry.onStateChange((event: StateChangeEvent) => {
-      const record = recordOf(event.breaker);
-      if (record === undefined) return;
-      const id = `${event.from}>${event.to}`;
-      const entry = record.transitions.get(id);
-      if (entry === undefined) {
-        record.transitions.set(id, { from: event.from, to: event.to, count: 1 });
-      } else {
-        entry.count++;
-      }
-    }),
-    registry.onRemove((breaker) => {
-      if (records.get(breaker.name)?.breaker !== breaker) return;
-      records.delete(breaker.name);
-      histogram?.forget(breaker.name);
-    }),
-  );
-
-  if (histogram !== undefined) {
-    const durations = histogram;
-    subscriptions.push(
-      registry.onCall((event: CallEvent) => {
-        const record = recordOf(event.breaker);
-        if (record === undefined) return;
-        const series = (record.duration ??= durations.seriesOf(event.breaker));
-        durations.record(series, event.durationMs / 1000);
-      }),
-    );
-  }
-
-  // Cache events come from the response cache, which publishes them on diagnostics_channel.
-  const onCache = (message: unknown): void => {
-    const event = message as CacheEvent;
-    if (event.action !== 'hit') return;
-    const record = recordOf(event.breaker);
-    if (record !== undefined) record.cacheHits++;
-  };
-  diagnosticsChannel.subscribe(DIAGNOSTICS_CHANNELS.cache, onCache);
-  subscriptions.push({
-    dispose: () => diagnosticsChannel.unsubscribe(DIAGNOSTICS_CHANNELS.cache, onCache),
-  });
 
   let disposed = false;
   return {
     dispose(): void {
       if (disposed) return;
       disposed = true;
-      for (const subscription of subscriptions) subscription.dispose();
-      for (const { name } of metrics) target.removeSingleMetric(name);
-      records.clear();
+      model?.dispose();
+      removeAll();
     },
   };
 }
