@@ -70,7 +70,7 @@ describe('dashboardEndpoint', () => {
       },
       logger: { warn: () => {}, error: (m) => errors.push(m) },
     });
-    for (const headers of [{}, { 'x-admin': 'throw' }]) {
+    for (const headers of [{}, { 'x-admin': 'throw' }] as Record<string, string>[]) {
       for (const path of ['', '?events']) {
         const res = await fetch(`${base}${path}`, { headers });
         expect(res.status).toBe(403);
