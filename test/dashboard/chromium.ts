@@ -3,10 +3,16 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext } from 'playwright-core';
 
 /** Where Debian's `chromium` package puts the browser (never downloaded through npm). */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Where the screenshots go (the tests' output directory, ignored by git). */
+export const OUTPUT_DIR: string = fileURLToPath(
+  new URL('../../.test-report/dashboard', import.meta.url),
+);
 
 /** Whether the browser is there; in CI it must be. */
 export function chromiumAvailable(): boolean {

@@ -5,10 +5,7 @@ import { BreakerRegistry } from '@breakwater/core';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_HEADER, apps, type AppSetup, type RunningApp } from './apps.js';
-import { chromiumAvailable, launchChromium } from './chromium.js';
-
-/** Where the screenshots go (the test's output directory, ignored by git). */
-export const OUTPUT_DIR = '.test-report/dashboard';
+import { chromiumAvailable, launchChromium, OUTPUT_DIR } from './chromium.js';
 
 const available = chromiumAvailable();
 let browser: { context: BrowserContext; close: () => Promise<void> } | undefined;

@@ -32,7 +32,7 @@ export const DASHBOARD_SCRIPT: string = String.raw`
   }
   function serverNow() { return Date.now() + offset; }
   function calls(b) { var t = b.totals; return t.success + t.failure + t.timeout + t.ignored; }
-  function fixed(x) { return x >= 100 || x === 0 ? String(Math.round(x)) : x.toFixed(1); }
+  function fixed(x) { return x >= 100 || Number.isInteger(x) ? String(Math.round(x)) : x.toFixed(1); }
   function seconds(ms) { return ms >= 10000 ? Math.ceil(ms / 1000) + ' s' : (ms / 1000).toFixed(1) + ' s'; }
   function ago(at) {
     var s = Math.max(0, Math.round((serverNow() - at) / 1000));

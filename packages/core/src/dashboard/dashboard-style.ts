@@ -44,6 +44,7 @@ main { padding: 0 24px 32px; max-width: 1400px; }
   align-items: center; gap: 12px; padding: 7px 12px; border-top: 1px solid var(--line);
 }
 .row .meter-label { display: none; }
+.row .badge { justify-self: start; }
 [data-state="closed"] { --state: var(--closed); }
 [data-state="open"] { --state: var(--open); }
 [data-state="half-open"] { --state: var(--half-open); }
