@@ -246,7 +246,7 @@ export const DASHBOARD_SCRIPT: string = String.raw`
   var source = new EventSource(location.pathname + '?events');
   source.addEventListener('open', function () { setStatus('live', 'live'); });
   source.addEventListener('error', function () {
-    setStatus(source.readyState === 2 ? 'down' : 'connecting', source.readyState === 2 ? 'disconnected' : 'reconnecting…');
+    setStatus(source.readyState === 2 ? 'down' : 'connecting', source.readyState === 2 ? 'disconnected (refused or too many pages open); reload to retry' : 'reconnecting…');
   });
   source.addEventListener('snapshot', function (e) {
     var data = JSON.parse(e.data);
