@@ -21,6 +21,8 @@ export interface DemoOptions {
   readonly redisUrl?: string;
   /** Where each timeline line goes. */
   readonly write: (line: string) => void;
+  /** Replica A's registry (e.g. one a dashboard watches); its breakers are closed when the run ends. */
+  readonly registry?: BreakerRegistry;
 }
 
 /** A transition as the demo saw it. */
@@ -70,8 +72,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     const replicaNames = options.redisUrl ? ['A', 'B'] : ['A'];
     const apis: RunningApi[] = [];
     for (const replica of replicaNames) {
-      const registry = new BreakerRegistry();
-      registry.onStateChange((event: StateChangeEvent) => {
+      const given = replica === 'A' ? options.registry : undefined;
+      const registry = given ?? new BreakerRegistry();
+      const listening = registry.onStateChange((event: StateChangeEvent) => {
         summary.transitions.push({ replica, from: event.from, to: event.to, reason: event.reason });
         const reopen = event.reopenAt
           ? `; admits a probe in ${Math.max(0, event.reopenAt - Date.now()) / 1000} s`
@@ -80,6 +83,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
         write(
           `${stamp()}  ⚡ breaker "${event.breaker}"${who}: ${event.from} → ${event.to} (${event.reason})${reopen}`,
         );
+      });
+      cleanups.push(() => {
+        listening.dispose();
+        if (given) for (const breaker of given.list()) breaker.close();
       });
       const store = options.redisUrl ? await redisStore(options.redisUrl, cleanups) : undefined;
       const api = await starters[options.framework]({

@@ -72,3 +72,18 @@ export {
   type ReadinessOptions,
   type UnavailableBreaker,
 } from './health/index.js';
+export {
+  dashboardEndpoint,
+  dashboardBreaker,
+  DASHBOARD_OPTION_NAMES,
+  parseDashboardOptions,
+  type DashboardAuthorize,
+  type DashboardBreaker,
+  type DashboardConfig,
+  type DashboardEndpoint,
+  type DashboardOptions,
+  type DashboardSnapshotEvent,
+  type DashboardThresholds,
+  type DashboardTransitionEvent,
+  type DashboardUpdateEvent,
+} from './dashboard/index.js';

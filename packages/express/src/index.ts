@@ -13,3 +13,8 @@ export {
   type HealthRequestHandler,
   type ReadinessHandlerOptions,
 } from './health.js';
+export {
+  dashboardHandler,
+  type DashboardRequestHandler,
+  type ExpressDashboardOptions,
+} from './dashboard.js';

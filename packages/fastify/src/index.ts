@@ -14,4 +14,9 @@ export {
   type HealthRouteHandler,
   type ReadinessHandlerOptions,
 } from './health.js';
+export {
+  dashboardHandler,
+  type DashboardRouteHandler,
+  type FastifyDashboardOptions,
+} from './dashboard.js';
 export default fastifyCircuitBreaker;

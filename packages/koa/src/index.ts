@@ -7,3 +7,8 @@ export {
   type HealthHandlerOptions,
   type ReadinessHandlerOptions,
 } from './health.js';
+export {
+  dashboardHandler,
+  type DashboardMiddleware,
+  type KoaDashboardOptions,
+} from './dashboard.js';
