@@ -5,8 +5,8 @@ import { fixtures } from '../conformance/fixtures/index.js';
 import { BREAKER, HEAL_BOUND_MS, runFlippingFaults } from './flipping-faults.js';
 import { grows, MiB, thirds } from './process-health.js';
 
-/** Seconds of load per adapter (`pnpm test:soak` sets 60 unless told otherwise). */
-const SOAK_SECONDS = Math.max(1, Number(process.env.SOAK_SECONDS ?? 60));
+/** Seconds of load per adapter (`pnpm test:soak` sets 60 unless told otherwise); at least 3, one pass over the phases. */
+const SOAK_SECONDS = Math.max(3, Number(process.env.SOAK_SECONDS ?? 60));
 
 const figures: string[] = [];
 afterAll(() => {

@@ -175,7 +175,9 @@ export async function runFlippingFaults(
   }
   const samples = memory?.stop() ?? [];
 
-  // trip it once more (failing requests until it opens), then heal: healthy traffic until it closes
+  // from closed (whatever state the load left), trip it once more, then time the heal
+  await soak.drained(2000);
+  await heal();
   for (let i = 0; i < 100 && breakerOf().state === 'closed'; i++)
     await shoot({ base: app.url, path: '/work', mode: 'status500', agent, hangMs: 2000 });
   const trippedBeforeHeal = breakerOf().state;
