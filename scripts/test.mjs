@@ -149,13 +149,15 @@ if (await redisAnswers(REDIS_URL)) {
 
 // The import-matrix and README suites load the built packages: build every time, so a stale dist cannot pass.
 if (!soak && runsDistSuites(extra)) {
-  console.log('Building the packages for the suites that load dist (pnpm build)...');
-  const build = spawnSync('pnpm', ['build'], { stdio: ['ignore', 'ignore', 'inherit'], env });
+  console.log('Building the packages (pnpm build) for the suites that load dist...');
+  const buildStarted = Date.now();
+  const build = spawnSync('pnpm', ['build'], { encoding: 'utf8', env, maxBuffer: 64 << 20 });
   if (build.status !== 0) {
-    console.error('pnpm build failed');
+    console.error(`${build.stdout ?? ''}${build.stderr ?? ''}pnpm build failed`);
     console.log('0 passed, 1 failed');
     process.exit(1);
   }
+  console.log(`Built in ${duration(Date.now() - buildStarted)}.`);
 }
 
 // A backstop for the soak: a synchronous hang never reaches a test timeout, so the whole run has a
