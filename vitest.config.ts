@@ -21,7 +21,12 @@ export default defineConfig({
       'examples/**/*.test.ts',
       'bench/**/*.test.ts',
     ],
-    exclude: ['**/node_modules/**', '**/dist/**'],
+    exclude: [
+      '**/node_modules/**',
+      '**/dist/**',
+      // long loads, heap growth and wall-clock bounds: only in `pnpm test:soak` (it sets BREAKWATER_SOAK=1)
+      ...(process.env.BREAKWATER_SOAK === '1' ? [] : ['**/*.soak.test.ts']),
+    ],
     testTimeout: 20_000,
     hookTimeout: 20_000,
     typecheck: { enabled: false },

@@ -181,8 +181,8 @@ export interface LoadOptions {
   readonly until: number;
   /** Never send more than this many requests. */
   readonly maxRequests: number;
-  /** The mode for the next request (reads the current phase). */
-  readonly nextMode: () => Mode;
+  /** The mode of request number `index` (0, 1, …; reads the current phase). */
+  readonly nextMode: (index: number) => Mode;
   /** Probability that a request is aborted by the client at a random moment. */
   readonly abortRate: number;
   readonly hangMs: number;
@@ -198,12 +198,12 @@ export async function runLoad(
   let sent = 0;
   const worker = async (): Promise<void> => {
     while (Date.now() < options.until && sent < options.maxRequests) {
-      sent++;
+      const index = sent++;
       const abort = Math.random() < options.abortRate;
       const finished = await shoot({
         base: options.base,
         path: options.path,
-        mode: options.nextMode(),
+        mode: options.nextMode(index),
         agent,
         abortAfterMs: abort ? Math.floor(Math.random() * 30) : undefined,
         hangMs: options.hangMs,

@@ -123,6 +123,13 @@ class Model {
   }
 }
 
+const RUNS = Number(process.env.PROPERTY_RUNS ?? 300);
+/**
+ * The test's time limit grows with the runs asked for: one run (up to 300 steps) took about 1 ms on
+ * this 2-core machine at a load average of 13, so 4 ms per run leaves room and a hang still fails.
+ */
+const TIMEOUT_MS = 20_000 + RUNS * 4;
+
 type Step =
   | { kind: 'acquire' }
   | { kind: 'settle'; index: number; verdict: 'success' | 'failure' | 'ignore' }
@@ -159,71 +166,77 @@ const settingsArb: fc.Arbitrary<Settings> = fc
   .map(({ extra, ...s }) => ({ ...s, maxOpenDuration: s.openDuration + extra }));
 
 describe('CircuitBreaker against its model', () => {
-  it('agrees with the model on every decision, never exceeds halfOpenMaxCalls and never sticks in half-open', () => {
-    fc.assert(
-      fc.property(
-        settingsArb,
-        fc.array(stepArb, { minLength: 1, maxLength: 300 }),
-        (settings, steps) => {
-          const clock = new ManualClock(10_000);
-          const breaker = new CircuitBreaker({ registry: false, clock, ...settings });
-          const model = new Model(settings);
-          const real: Permit[] = [];
-          const modelled: ModelPermit[] = [];
+  it(
+    'agrees with the model on every decision, never exceeds halfOpenMaxCalls and never sticks in half-open',
+    () => {
+      fc.assert(
+        fc.property(
+          settingsArb,
+          fc.array(stepArb, { minLength: 1, maxLength: 300 }),
+          (settings, steps) => {
+            const clock = new ManualClock(10_000);
+            const breaker = new CircuitBreaker({ registry: false, clock, ...settings });
+            const model = new Model(settings);
+            const real: Permit[] = [];
+            const modelled: ModelPermit[] = [];
 
-          for (const step of steps) {
-            const now = clock.now();
-            if (step.kind === 'acquire') {
-              const got = breaker.tryAcquire();
-              const want = model.acquire(now);
-              expect(got.admitted).toBe(want.admitted);
-              if (got.admitted && want.admitted) {
-                expect(got.probe).toBe(want.permit.probe);
-                real.push(got);
-                modelled.push(want.permit);
-              } else if (!got.admitted && !want.admitted && want.retryAfterMs >= 0) {
-                expect(got.retryAfterMs).toBe(want.retryAfterMs);
+            for (const step of steps) {
+              const now = clock.now();
+              if (step.kind === 'acquire') {
+                const got = breaker.tryAcquire();
+                const want = model.acquire(now);
+                expect(got.admitted).toBe(want.admitted);
+                if (got.admitted && want.admitted) {
+                  expect(got.probe).toBe(want.permit.probe);
+                  real.push(got);
+                  modelled.push(want.permit);
+                } else if (!got.admitted && !want.admitted && want.retryAfterMs >= 0) {
+                  expect(got.retryAfterMs).toBe(want.retryAfterMs);
+                }
+              } else if (step.kind === 'settle') {
+                if (real.length === 0) continue;
+                const i = step.index % real.length;
+                const permit = real[i]!;
+                if (step.verdict === 'success') permit.success();
+                else if (step.verdict === 'failure') permit.failure();
+                else permit.ignore();
+                model.settle(modelled[i]!, step.verdict, now);
+              } else {
+                clock.advance(step.ms);
+                model.advance(now, clock.now());
               }
-            } else if (step.kind === 'settle') {
-              if (real.length === 0) continue;
-              const i = step.index % real.length;
-              const permit = real[i]!;
-              if (step.verdict === 'success') permit.success();
-              else if (step.verdict === 'failure') permit.failure();
-              else permit.ignore();
-              model.settle(modelled[i]!, step.verdict, now);
-            } else {
-              clock.advance(step.ms);
-              model.advance(now, clock.now());
+              model.refresh(clock.now());
+              expect(breaker.state).toBe(model.state);
+              expect(breaker.generation).toBe(model.generation);
+              const snapshot = breaker.snapshot();
+              expect(snapshot.halfOpen.probesInFlight).toBe(model.probes.length);
+              expect(snapshot.halfOpen.probesInFlight).toBeLessThanOrEqual(
+                settings.halfOpenMaxCalls,
+              );
+              expect(breaker.inFlight).toBe(modelled.filter((p) => !p.settled).length);
             }
-            model.refresh(clock.now());
-            expect(breaker.state).toBe(model.state);
-            expect(breaker.generation).toBe(model.generation);
-            const snapshot = breaker.snapshot();
-            expect(snapshot.halfOpen.probesInFlight).toBe(model.probes.length);
-            expect(snapshot.halfOpen.probesInFlight).toBeLessThanOrEqual(settings.halfOpenMaxCalls);
-            expect(breaker.inFlight).toBe(modelled.filter((p) => !p.settled).length);
-          }
 
-          // Liveness: left alone for openDuration, a half-open breaker has no probe in flight.
-          clock.advance(settings.openDuration);
-          const state = breaker.state;
-          expect(state === 'half-open' && breaker.snapshot().halfOpen.probesInFlight > 0).toBe(
-            false,
-          );
-          // And once nothing is left in flight, healthy traffic closes it within bounded time.
-          for (const permit of real) permit.ignore();
-          clock.advance(settings.maxOpenDuration);
-          for (let i = 0; i < settings.successThreshold; i++) {
-            const permit = breaker.tryAcquire();
-            expect(permit.admitted).toBe(true);
-            if (permit.admitted) permit.success();
-          }
-          expect(breaker.state).toBe('closed');
-          breaker.close();
-        },
-      ),
-      { numRuns: Number(process.env.PROPERTY_RUNS ?? 300) },
-    );
-  });
+            // Liveness: left alone for openDuration, a half-open breaker has no probe in flight.
+            clock.advance(settings.openDuration);
+            const state = breaker.state;
+            expect(state === 'half-open' && breaker.snapshot().halfOpen.probesInFlight > 0).toBe(
+              false,
+            );
+            // And once nothing is left in flight, healthy traffic closes it within bounded time.
+            for (const permit of real) permit.ignore();
+            clock.advance(settings.maxOpenDuration);
+            for (let i = 0; i < settings.successThreshold; i++) {
+              const permit = breaker.tryAcquire();
+              expect(permit.admitted).toBe(true);
+              if (permit.admitted) permit.success();
+            }
+            expect(breaker.state).toBe('closed');
+            breaker.close();
+          },
+        ),
+        { numRuns: RUNS },
+      );
+    },
+    TIMEOUT_MS,
+  );
 });

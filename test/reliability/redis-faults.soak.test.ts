@@ -1,4 +1,4 @@
-// Redis faults mid-soak: two replicas per adapter share state through RedisStore while Redis dies, returns and lies.
+// Soak (pnpm test:soak): Redis faults mid-load; two replicas per adapter share state through RedisStore while Redis dies, returns and lies.
 
 import { BreakerRegistry, type CircuitBreaker } from '@breakwater/core';
 import { RedisStore } from '@breakwater/redis';
@@ -11,7 +11,8 @@ import { MODES, runLoad, shoot, type Mode, type Tally } from './load.js';
 import { soakHandler } from './soak-handler.js';
 
 const enabled = process.env.BREAKWATER_REDIS === '1';
-const SECONDS = Math.max(3, Number(process.env.SOAK_SECONDS ?? 3));
+/** Seconds of load per adapter (`pnpm test:soak` sets 60 unless told otherwise). */
+const SECONDS = Math.max(3, Number(process.env.SOAK_SECONDS ?? 60));
 const BREAKER = {
   name: 'shared',
   failureThreshold: 5,
