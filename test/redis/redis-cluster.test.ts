@@ -101,7 +101,12 @@ describe.skipIf(!enabled)('Breakwater on a real Redis Cluster (3 primaries + 3 r
     await ready(a, b);
 
     // Traffic for the shared counts, then a trip per breaker on a, followed by b.
-    for (const x of [...left, ...right]) for (let i = 0; i < 5; i++) x.tryAcquire().success();
+    for (const x of [...left, ...right]) {
+      for (let i = 0; i < 5; i++) {
+        const permit = x.tryAcquire();
+        if (permit.admitted) permit.success();
+      }
+    }
     await new Promise((resolve) => setTimeout(resolve, 200)); // a few syncs (syncInterval 50 ms)
     for (const x of left) fail(x);
     await waitFor(() => right.every((x) => x.state === 'open'), 5000, 'every trip to reach b');
