@@ -34,6 +34,8 @@ interface Entry {
   readonly subscription: Disposable;
   /** Highest record version applied or seen. */
   version: number;
+  /** Whether the state key is being read to settle a version held from beyond the local clock. */
+  rechecking: boolean;
   /** A local transition not yet written (the newest one wins). */
   pending: Write | undefined;
   writing: boolean;
@@ -169,6 +171,7 @@ export class RedisStore implements BreakerStore {
       id: `${this.id}/${++this.nextEntry}`,
       subscription: breaker.onStateChange((event) => this.onLocalChange(entry, event)),
       version: 0,
+      rechecking: false,
       pending: undefined,
       writing: false,
       round: 0,
@@ -337,7 +340,7 @@ export class RedisStore implements BreakerStore {
     if (reply[0] === 1) this.counters.published++;
     else if (reply[1]) this.counters.overruled++;
     const record = parseRecord(reply[1]);
-    if (record !== undefined && record.n === name) this.applyToAll(record, true);
+    if (record !== undefined && record.n === name) this.applyToAll(record);
     if (entry.pending !== undefined) this.scheduleFlush();
   }
 
@@ -352,7 +355,7 @@ export class RedisStore implements BreakerStore {
       this.malformed('a message on the channel');
       return;
     }
-    this.applyToAll(record, false);
+    this.applyToAll(record);
   }
 
   private malformed(where: string): void {
@@ -365,20 +368,21 @@ export class RedisStore implements BreakerStore {
     );
   }
 
-  /** Follows `record` on every breaker of its name; `fromKey`: it is what the state key holds. */
-  private applyToAll(record: StateRecord, fromKey: boolean): void {
+  /** Follows `record` on every breaker of its name. */
+  private applyToAll(record: StateRecord): void {
     const named = this.byName.get(record.n);
     if (named === undefined) return;
-    for (const entry of named) this.apply(entry, record, fromKey);
+    for (const entry of named) this.apply(entry, record, false);
   }
 
   /**
    * Follows a fleet record: the latest reopen time wins; a pending local write decides for itself.
    * The breaker's own options bound what it follows: a version beyond the clock-skew allowance is
    * rejected, an open is cut to `maxOpenDuration`, and a version held from beyond the local clock
-   * (which a forged message may have set) never silences a later record: the key decides.
+   * (which a forged message may have set) never silences a later record: the key decides
+   * (`settle`: `record` is what the key held while that version was still the one applied).
    */
-  private apply(entry: Entry, record: StateRecord, fromKey: boolean): void {
+  private apply(entry: Entry, record: StateRecord, settle: boolean): void {
     const now = Date.now();
     const breaker = entry.breaker;
     const bounded = boundRecord(record, now, breaker.config.maxOpenDuration);
@@ -386,12 +390,9 @@ export class RedisStore implements BreakerStore {
       this.malformed('a state record from the future');
       return;
     }
-    if (record.v <= entry.version) {
-      if (entry.version <= now || record.v === entry.version) return;
-      if (!fromKey) {
-        void this.read([breaker.name], true).catch((error) => this.fail(error));
-        return;
-      }
+    if (record.v <= entry.version && !(settle && record.v !== entry.version)) {
+      if (entry.version > now && record.v !== entry.version) this.recheck(entry);
+      return;
     }
     if (record.s === 'closed' && (entry.pending !== undefined || entry.writing)) return;
     entry.version = record.v;
@@ -420,10 +421,39 @@ export class RedisStore implements BreakerStore {
   }
 
   /**
-   * Reads the records of `names` and follows them (`recheck`: only to settle a version conflict).
-   * One MGET per 500 names on a single instance; one GET per name on a cluster (keys of many slots).
+   * A record lost only to a version still ahead of the local clock: reads the state key, and
+   * follows it whatever its version if no other record was applied in the meantime.
    */
-  private async read(names: readonly string[], recheck = false): Promise<void> {
+  private recheck(entry: Entry): void {
+    if (entry.rechecking || this.closed) return;
+    entry.rechecking = true;
+    const suspect = entry.version;
+    const key = this.stateKey(entry.breaker.name);
+    const get = this.client.get;
+    const read =
+      get !== undefined
+        ? get.call(this.client, key)
+        : this.client.mget(key).then((values) => (Array.isArray(values) ? values[0] : null));
+    withTimeout(read, this.config.commandTimeout).then(
+      (raw) => {
+        entry.rechecking = false;
+        const record = parseRecord(raw);
+        if (record === undefined || record.n !== entry.breaker.name) return;
+        if (this.entries.get(entry.breaker) !== entry) return;
+        this.apply(entry, record, entry.version === suspect);
+      },
+      (error: unknown) => {
+        entry.rechecking = false;
+        this.fail(error);
+      },
+    );
+  }
+
+  /**
+   * Reads the records of `names` and follows them. One MGET per 500 names on a single instance;
+   * one GET per name on a cluster (keys of many slots).
+   */
+  private async read(names: readonly string[]): Promise<void> {
     for (let i = 0; i < names.length; i += 500) {
       const chunk = names.slice(i, i + 500);
       const keys = chunk.map((name) => this.stateKey(name));
@@ -439,10 +469,10 @@ export class RedisStore implements BreakerStore {
         if (raw === null || raw === undefined) return;
         const record = parseRecord(raw);
         if (record === undefined || record.n !== chunk[index]) {
-          if (!recheck) this.malformed('a state key');
+          this.malformed('a state key');
           return;
         }
-        this.applyToAll(record, true);
+        this.applyToAll(record);
       });
     }
   }
