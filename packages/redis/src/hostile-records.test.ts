@@ -29,19 +29,19 @@ describe.skipIf(!redisEnabled)('RedisStore and RedisCacheStore against forged re
     const a = startReplica(prefix, 'api', { openDuration: 1000, maxOpenDuration: 2000 });
     await ready(a);
     const now = Date.now();
-    await publisher().publish(`${prefix}state`, forged({ s: 'open', r: now + 25 * DAY, v: now }));
+    await publisher().publish(`${prefix}state`, forged({ s: 'open', r: now + 20 * DAY, v: now }));
     await waitFor(() => a.breaker.state === 'open', 2000, 'the forged open');
     expect(a.breaker.retryAfterMs).toBeLessThanOrEqual(2000);
     expect(a.store.stats.clamped).toBe(1);
   });
 
-  it('closes the fleet after a forged 25-day open in the key once a probe succeeds', async () => {
+  it('closes the fleet after a forged 20-day open in the key once a probe succeeds', async () => {
     const prefix = uniquePrefix();
     const writer = publisher();
     const now = Date.now();
     await writer.set(
       `${prefix}state:api`,
-      forged({ s: 'open', r: now + 25 * DAY, v: now }),
+      forged({ s: 'open', r: now + 20 * DAY, v: now }),
       'PX',
       60_000,
     );
@@ -59,6 +59,27 @@ describe.skipIf(!redisEnabled)('RedisStore and RedisCacheStore against forged re
     const stored = JSON.parse((await writer.get(`${prefix}state:api`))!);
     expect(stored).toMatchObject({ n: 'api', s: 'closed' });
     expect(a.breaker.state).toBe('closed');
+  });
+
+  it('overwrites a forged open in the key that outlasts the writer’s bound, so real trips spread', async () => {
+    const prefix = uniquePrefix();
+    const a = startReplica(prefix, 'api');
+    const b = startReplica(prefix, 'api');
+    await Promise.all([ready(a), ready(b)]);
+    const writer = publisher();
+    const now = Date.now();
+    await writer.set(
+      `${prefix}state:api`,
+      forged({ s: 'open', r: now + 20 * DAY, v: now }),
+      'PX',
+      60_000,
+    );
+    fail(a.breaker);
+    await waitFor(() => b.breaker.state === 'open', 2000, 'the real trip to reach b');
+    expect(Math.abs(b.breaker.retryAfterMs - a.breaker.retryAfterMs)).toBeLessThan(200);
+    const stored = JSON.parse((await writer.get(`${prefix}state:api`))!);
+    expect(stored.o).not.toBe('forger');
+    expect(stored.r).toBeLessThanOrEqual(Date.now() + 30_000);
   });
 
   it('rejects a closed stamped 23 h ahead and still follows the next real trip', async () => {

@@ -10,7 +10,7 @@ const open = (r: number, v = now): StateRecord => ({ n: 'api', s: 'open', r, v, 
 describe('boundRecord', () => {
   it('cuts an open beyond the breaker’s maxOpenDuration to it', () => {
     const day = 86_400_000;
-    expect(boundRecord(open(now + 25 * day), now, 2000)).toEqual({
+    expect(boundRecord(open(now + 20 * day), now, 2000)).toEqual({
       ok: true,
       reopenAt: now + 2000,
       clamped: true,
@@ -20,6 +20,11 @@ describe('boundRecord', () => {
       reopenAt: now + 1500,
       clamped: false,
     });
+  });
+
+  it('rejects an open further away than any breaker option allows (2^31 - 1 ms)', () => {
+    expect(boundRecord(open(now + 25 * 86_400_000), now, 2000).ok).toBe(false);
+    expect(boundRecord(open(now + 1e12), now, 2_147_483_647).ok).toBe(false);
   });
 
   it('rejects a version further ahead than the clock-skew allowance, and accepts one within it', () => {

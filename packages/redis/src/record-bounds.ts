@@ -8,6 +8,9 @@ import type { StateRecord } from './record.js';
  */
 export const CLOCK_SKEW_MS = 10_000;
 
+/** The longest duration any breaker option accepts (ms): no Breakwater writer's reopen time is further away. */
+const MAX_DURATION_MS = 2_147_483_647;
+
 /** What a receiving breaker makes of a record: rejected, or followed with this reopen time. */
 export type Bounded =
   | { readonly ok: false }
@@ -15,12 +18,14 @@ export type Bounded =
 
 /**
  * Checks `record` against the receiving breaker's `maxOpenDuration` at wall time `now`: a version
- * more than {@link CLOCK_SKEW_MS} ahead is rejected; an open whose reopen time lies beyond
+ * more than {@link CLOCK_SKEW_MS} ahead is rejected, and so is an open further away than any
+ * breaker's options allow (no Breakwater replica wrote it); an open whose reopen time lies beyond
  * `now + maxOpenDuration` is followed only up to that bound (no record keeps a breaker open longer
  * than its own options allow).
  */
 export function boundRecord(record: StateRecord, now: number, maxOpenDuration: number): Bounded {
   if (record.v > now + CLOCK_SKEW_MS) return { ok: false };
+  if (record.r > now + MAX_DURATION_MS + CLOCK_SKEW_MS) return { ok: false };
   if (record.s !== 'open') return { ok: true, reopenAt: 0, clamped: false };
   const limit = now + maxOpenDuration;
   return record.r > limit

@@ -14,12 +14,12 @@ import { LuaScript } from './lua-script.js';
  * Rules: an `open` wins over an `open` only with a later reopen time (the latest reopen wins); an
  * `open` already past its reopen time is stale and not written; a `closed` is accepted when the
  * fleet is closed already (no-op), when the fleet's open has reached its reopen time (it was in
- * half-open, where a probe may close it), when the fleet's reopen time lies beyond the writer's
- * maxOpenDuration plus the allowance (the writer has waited as long as its own options allow, so no
- * forged open keeps it from closing), or when forced. A record that cannot be parsed (garbage in
- * the key, or a key of another type) counts as absent and is overwritten, and so does one whose
- * version is further ahead of server time than the skew allowance. An accepted record gets a
- * version (server time in ms, strictly greater than the one it replaces), is stored with a TTL and
+ * half-open, where a probe may close it), or when forced. A record that cannot be parsed (garbage
+ * in the key, or a key of another type) counts as absent and is overwritten, and so does one whose
+ * version is further ahead of server time than the skew allowance, and an open whose reopen time
+ * lies beyond the writer's maxOpenDuration plus the allowance (no forged open outlives the
+ * writer's own bound, nor keeps its trips and closes from the fleet). An accepted record gets a
+ * version (server time in ms, strictly greater than the one it replaced), is stored with a TTL and
  * published. Returns `{ accepted (1|0), record JSON or false }`: the fleet's record after the call.
  */
 export const SET_STATE: LuaScript = new LuaScript(`
@@ -39,6 +39,8 @@ if type(raw) == 'string' then
   end
 end
 if cur == nil then raw = false end
+if cur and cur.v >= ver then ver = cur.v + 1 end
+if cur and cur.s == 'open' and cur.r > now + maxOpen + skew then cur = nil end
 local state = ARGV[3]
 local reopenAt = tonumber(ARGV[4])
 local ttl = tonumber(ARGV[6])
@@ -47,9 +49,8 @@ if state == 'open' then
   if cur and cur.s == 'open' and cur.r >= reopenAt then return {0, raw} end
 elseif ARGV[7] ~= '1' and cur then
   if cur.s == 'closed' then return {0, raw} end
-  if cur.r > now and cur.r <= now + maxOpen + skew then return {0, raw} end
+  if cur.r > now then return {0, raw} end
 end
-if cur and cur.v >= ver then ver = cur.v + 1 end
 local msg = cjson.encode({n = ARGV[2], s = state, r = reopenAt, v = ver, o = ARGV[5]})
 if state == 'open' then ttl = ttl + (reopenAt - now) end
 redis.call('SET', KEYS[1], msg, 'PX', math.max(1, math.floor(ttl)))
