@@ -37,6 +37,10 @@ export interface ClusterNode {
 export class PrivateCluster {
   readonly nodes: ClusterNode[] = [];
   private dir: string | undefined;
+  /** Kills the nodes if the test process exits without calling {@link PrivateCluster.stop}. */
+  private readonly onExit = (): void => {
+    for (const node of this.nodes) node.child?.kill('SIGKILL');
+  };
 
   /** `host:port` of every node, for ioredis's `Cluster`. */
   get startupNodes(): { host: string; port: number }[] {
@@ -46,6 +50,7 @@ export class PrivateCluster {
   /** Starts the nodes, creates the cluster and waits (at most 30 s) until every node says it is ok. */
   async start(size = 6): Promise<void> {
     this.dir = mkdtempSync(join(tmpdir(), 'bw-cluster-'));
+    process.once('exit', this.onExit);
     for (let i = 0; i < size; i++) {
       const port = await freePort();
       const child = spawn(
@@ -206,6 +211,7 @@ export class PrivateCluster {
         await exited;
       }),
     );
+    process.off('exit', this.onExit);
     if (this.dir !== undefined) rmSync(this.dir, { recursive: true, force: true });
     this.dir = undefined;
   }
