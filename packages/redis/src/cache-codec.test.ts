@@ -66,4 +66,44 @@ describe('cache codec', () => {
     expect(decodeCacheRecord(head({ ...good, headers: { a: 1 } }))).toBeUndefined();
     expect(decodeCacheRecord(head({ ...good, bodyLength: -1 }))).toBeUndefined();
   });
+
+  it.each([
+    ['a CR/LF in a value', { location: '/a\r\nset-cookie: stolen=1' }],
+    ['a LF in a repeated value', { link: ['<a>', '<b>\nx: y'] }],
+    ['a NUL in a value', { etag: '"a\u0000"' }],
+    ['a character past U+00FF', { 'x-name': 'snow ☃' }],
+    ['a space in a name', { 'bad name': 'x' }],
+    ['a colon in a name', { 'x-a:b': 'x' }],
+    ['a CR/LF in a name', { 'x\r\ny': 'x' }],
+    ['an empty name', { '': 'x' }],
+  ])(
+    'treats a head with %s as nothing (a forged record must not reach the response)',
+    (_what, headers) => {
+      const json = Buffer.from(
+        JSON.stringify([
+          {
+            status: 200,
+            headers,
+            storedAt: 1,
+            serveLimit: 1,
+            vary: [],
+            variant: '',
+            bodyLength: 0,
+          },
+        ]),
+      );
+      const prefix = Buffer.from([1, 0, 0, 0, 0]);
+      prefix.writeUInt32BE(json.length, 1);
+      expect(decodeCacheRecord(Buffer.concat([prefix, json]))).toBeUndefined();
+    },
+  );
+
+  it('keeps header values Node writes: tabs, Latin-1 and visible ASCII', () => {
+    const latin: CacheRecord = {
+      variants: [
+        { ...record.variants[0]!, headers: { 'x-t': 'a\tb café', "x-!#$%&'*+-.^_`|~": 'ok' } },
+      ],
+    };
+    expect(decodeCacheRecord(encodeCacheRecord(latin))).toEqual(latin);
+  });
 });

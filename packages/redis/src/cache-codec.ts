@@ -33,11 +33,22 @@ export function encodeCacheRecord(record: CacheRecord): Buffer {
   return Buffer.concat([prefix, head, ...record.variants.map((v) => v.body)]);
 }
 
+/** A header name as HTTP allows it (RFC 9110 token). */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** A header value Node would write: no CR, LF, NUL or other control characters, nothing past U+00FF. */
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+/** Whether `value` is a header map a response can be written with (a forged one must not 500). */
 function isHeaders(value: unknown): value is Record<string, string | string[]> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  for (const item of Object.values(value)) {
-    if (typeof item === 'string') continue;
-    if (!Array.isArray(item) || !item.every((x) => typeof x === 'string')) return false;
+  for (const [name, item] of Object.entries(value)) {
+    if (!HEADER_NAME.test(name)) return false;
+    if (typeof item === 'string') {
+      if (!HEADER_VALUE.test(item)) return false;
+      continue;
+    }
+    if (!Array.isArray(item) || !item.every((x) => typeof x === 'string' && HEADER_VALUE.test(x)))
+      return false;
   }
   return true;
 }
@@ -46,7 +57,10 @@ function isCount(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0;
 }
 
-/** Decodes a value made by {@link encodeCacheRecord}; anything else yields `undefined`, never a throw. */
+/**
+ * Decodes a value made by {@link encodeCacheRecord}; anything else, including a header name or value
+ * that HTTP forbids (CR/LF injection), yields `undefined`, never a throw.
+ */
 export function decodeCacheRecord(value: Uint8Array | null | undefined): CacheRecord | undefined {
   if (value === null || value === undefined || value.byteLength < 5 || value[0] !== VERSION)
     return undefined;

@@ -7,6 +7,7 @@ export {
   type RedisStoreOptions,
 } from './options.js';
 export { parseRecord, type StateRecord } from './record.js';
+export { CLOCK_SKEW_MS } from './record-bounds.js';
 export type {
   RedisArg,
   RedisCacheClientLike,

@@ -32,6 +32,7 @@ describe('parseRedisStoreOptions', () => {
     [{ client, shareCounts: 'yes' }, 'shareCounts'],
     [{ client, logger: {} }, 'logger'],
     [{ client, sharecounts: true }, 'sharecounts'],
+    [{ client: { ...client, isCluster: true } }, 'client'],
   ])('rejects %o naming %s', (options, name) => {
     expect(() => parseRedisStoreOptions(options as never)).toThrow(TypeError);
     expect(() => parseRedisStoreOptions(options as never)).toThrow(name);

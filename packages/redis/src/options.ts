@@ -91,6 +91,11 @@ export function parseRedisStoreOptions(options: RedisStoreOptions): RedisStoreCo
   ) {
     invalidOption('client', client, 'an ioredis connection');
   }
+  if (
+    (client as RedisClientLike).isCluster === true &&
+    typeof (client as RedisClientLike).get !== 'function'
+  )
+    invalidOption('client', client, 'an ioredis Cluster (a cluster client needs get())');
   const prefix = options.prefix ?? 'breakwater:';
   if (typeof prefix !== 'string' || prefix.length > 256)
     invalidOption('prefix', prefix, 'a string of at most 256 characters');

@@ -117,4 +117,32 @@ describe.skipIf(!redisEnabled)('RedisCacheStore (real Redis)', () => {
     expect(logger.warnings).toHaveLength(1);
     down.disconnect();
   });
+
+  it('keeps each record with its shard’s index and size table when sharded (the cluster layout)', async () => {
+    const c = client();
+    const prefix = uniquePrefix();
+    const store = new RedisCacheStore({ client: c, prefix, shards: 4, maxBytes: 40_000 });
+    for (let i = 0; i < 12; i++) await store.set(`GET /p/${i}`, recordOf(100), 10_000);
+    for (let i = 0; i < 12; i++) expect(await store.get(`GET /p/${i}`)).toBeDefined();
+    const indexes = await c.keys(`${prefix}cache-index:*`);
+    expect(indexes.length).toBeGreaterThan(1);
+    let total = 0;
+    for (const index of indexes) total += await c.zcard(index);
+    expect(total).toBe(12);
+    expect(await c.exists(`${prefix}cache-index`)).toBe(0);
+  });
+});
+
+describe('RedisCacheStore options', () => {
+  const c = { getBuffer: () => undefined, evalsha: () => undefined, eval: () => undefined };
+
+  it.each([
+    [{ shards: 0 }, 'shards'],
+    [{ shards: 1.5 }, 'shards'],
+    [{ shards: 2000 }, 'shards'],
+    [{ shards: 8, maxBytes: 4 }, 'maxBytes'],
+  ])('rejects %o naming %s', (options, name) => {
+    expect(() => new RedisCacheStore({ client: c as never, ...options })).toThrow(TypeError);
+    expect(() => new RedisCacheStore({ client: c as never, ...options })).toThrow(name);
+  });
 });

@@ -3,6 +3,7 @@
 import { consoleLogger, type CacheRecord, type CacheStore, type Logger } from '@breakwater/core';
 import { invalidOption, warnOnce } from '@breakwater/core/adapter';
 import { decodeCacheRecord, encodeCacheRecord } from './cache-codec.js';
+import { cacheKeys } from './key-layout.js';
 import { withTimeout } from './lua-script.js';
 import type { RedisCacheClientLike } from './redis-client.js';
 import { CACHE_DELETE, CACHE_SET } from './scripts.js';
@@ -19,6 +20,12 @@ export interface RedisCacheStoreOptions {
   commandTimeout?: number;
   /** Where the first failure of a kind is logged. @defaultValue `console` */
   logger?: Logger;
+  /**
+   * Accounting shards: each has its own index and size table and `maxBytes / shards` bytes, and
+   * all keys of one record live in its shard's hash slot. @defaultValue 1 on a single instance, 16
+   * on an ioredis `Cluster` (so the cache spreads over the primaries)
+   */
+  shards?: number;
 }
 
 /** What a {@link RedisCacheStore} has done and suffered. */
@@ -46,6 +53,7 @@ export class RedisCacheStore implements CacheStore {
   private readonly client: RedisCacheClientLike;
   private readonly prefix: string;
   private readonly maxBytes: number;
+  private readonly shards: number;
   private readonly timeout: number;
   private readonly logger: Logger;
   private readonly counters: RedisCacheStoreStats = {
@@ -75,15 +83,17 @@ export class RedisCacheStore implements CacheStore {
     if (!Number.isInteger(this.timeout) || this.timeout < 1)
       invalidOption('commandTimeout', this.timeout, 'a whole number of milliseconds ≥ 1');
     this.logger = options.logger ?? consoleLogger;
+    const cluster = (client as RedisCacheClientLike).isCluster === true;
+    this.shards = options.shards ?? (cluster ? 16 : 1);
+    if (!Number.isInteger(this.shards) || this.shards < 1 || this.shards > 1024)
+      invalidOption('shards', this.shards, 'a whole number from 1 to 1024');
+    if (this.maxBytes < this.shards)
+      invalidOption('maxBytes', this.maxBytes, `at least one byte per shard (${this.shards})`);
   }
 
   /** A copy of the store's counters. */
   get stats(): RedisCacheStoreStats {
     return { ...this.counters };
-  }
-
-  private keys(key: string): string[] {
-    return [`${this.prefix}cache:${key}`, `${this.prefix}cache-index`, `${this.prefix}cache-sizes`];
   }
 
   private failed(error: unknown): void {
@@ -98,7 +108,10 @@ export class RedisCacheStore implements CacheStore {
   async get(key: string): Promise<CacheRecord | undefined> {
     let value: Buffer | null;
     try {
-      value = await withTimeout(this.client.getBuffer(this.keys(key)[0]!), this.timeout);
+      value = await withTimeout(
+        this.client.getBuffer(cacheKeys(this.prefix, key, this.shards).entry),
+        this.timeout,
+      );
     } catch (error) {
       this.failed(error);
       return undefined;
@@ -120,11 +133,12 @@ export class RedisCacheStore implements CacheStore {
   async set(key: string, record: CacheRecord, ttlMs: number): Promise<void> {
     const value = encodeCacheRecord(record);
     const ttl = Math.max(1, Math.ceil(ttlMs));
+    const keys = cacheKeys(this.prefix, key, this.shards);
     try {
       const stored = await CACHE_SET.run(
         this.client,
-        this.keys(key),
-        [key, value, ttl, Date.now(), this.maxBytes, `${this.prefix}cache:`],
+        [keys.entry, keys.index, keys.sizes],
+        [key, value, ttl, Date.now(), Math.floor(this.maxBytes / this.shards), keys.entryPrefix],
         this.timeout * 4,
       );
       if (stored === 1) this.counters.stored++;
@@ -137,7 +151,13 @@ export class RedisCacheStore implements CacheStore {
 
   async delete(key: string): Promise<void> {
     try {
-      await CACHE_DELETE.run(this.client, this.keys(key), [key], this.timeout * 4);
+      const keys = cacheKeys(this.prefix, key, this.shards);
+      await CACHE_DELETE.run(
+        this.client,
+        [keys.entry, keys.index, keys.sizes],
+        [key],
+        this.timeout * 4,
+      );
     } catch (error) {
       this.failed(error);
       throw error;

@@ -92,9 +92,10 @@ describe.skipIf(!redisEnabled)('RedisStore (real Redis)', () => {
 
   it('resolves concurrent trips to the latest reopen time on every replica', async () => {
     const prefix = uniquePrefix();
-    const short = startReplica(prefix, 'api', { openDuration: 5_000 });
+    // Each follows a reopen time only up to its own maxOpenDuration: 20 s here for all three.
+    const short = startReplica(prefix, 'api', { openDuration: 5_000, maxOpenDuration: 20_000 });
     const long = startReplica(prefix, 'api', { openDuration: 20_000 });
-    const watcher = startReplica(prefix, 'api', { openDuration: 10_000 });
+    const watcher = startReplica(prefix, 'api', { openDuration: 10_000, maxOpenDuration: 20_000 });
     await Promise.all([short, long, watcher].map((r) => ready(r)));
 
     // Both trip in the same tick, before either has heard of the other.
@@ -119,7 +120,7 @@ describe.skipIf(!redisEnabled)('RedisStore (real Redis)', () => {
     await waitFor(() => a.store.stats.published === 1);
     const later = reopenAt(a.breaker)!;
 
-    const b = startReplica(prefix, 'api', { openDuration: 1_000 });
+    const b = startReplica(prefix, 'api', { openDuration: 1_000, maxOpenDuration: 20_000 });
     await waitFor(() => b.breaker.state === 'open');
     // b's own shorter trip, written afterwards, is overruled and b keeps the fleet's reopen time.
     b.breaker.reset();

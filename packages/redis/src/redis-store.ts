@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { warnOnce } from '@breakwater/core/adapter';
 import type { BreakerStore, CircuitBreaker, Disposable, StateChangeEvent } from '@breakwater/core';
 import { bucketKeys, fleetShouldOpen, horizonOf } from './fleet-counts.js';
+import { storeLayout, type StoreLayout } from './key-layout.js';
 import { withTimeout } from './lua-script.js';
 import {
   parseRedisStoreOptions,
@@ -11,6 +12,7 @@ import {
   type RedisStoreOptions,
 } from './options.js';
 import { parseRecord, type StateRecord } from './record.js';
+import { boundRecord, CLOCK_SKEW_MS } from './record-bounds.js';
 import type { RedisArg, RedisClientLike, RedisSubscriberLike } from './redis-client.js';
 import { ADD_COUNTS, SET_STATE, TAKE_LEASE } from './scripts.js';
 import { emptyStats, type RedisStoreStats } from './store-stats.js';
@@ -32,6 +34,8 @@ interface Entry {
   readonly subscription: Disposable;
   /** Highest record version applied or seen. */
   version: number;
+  /** Whether the state key is being read to settle a version held from beyond the local clock. */
+  rechecking: boolean;
   /** A local transition not yet written (the newest one wins). */
   pending: Write | undefined;
   writing: boolean;
@@ -47,13 +51,21 @@ interface Entry {
   sent: { calls: number; failures: number; slow: number } | undefined;
 }
 
-/** Breakers per shared-count script call. */
+/** Breakers per shared-count script call on a single instance (on a cluster: one, each in its slot). */
 const COUNT_BATCH = 100;
 
-/** How far ahead of the local clock a record's version (Redis server time) may be: clock skew, at most a day. */
-const FUTURE_LIMIT_MS = 86_400_000;
-/** The longest duration any breaker option accepts (ms): no real reopen time is further away. */
-const MAX_DURATION_MS = 2_147_483_647;
+/** One shared-count script call: the breakers (with the totals sent before), their keys and arguments. */
+interface CountBatch {
+  readonly items: { entry: Entry; totals: NonNullable<Entry['sent']> }[];
+  readonly keys: string[];
+  readonly args: RedisArg[];
+}
+
+/** What `duplicate` takes on an ioredis `Cluster`. */
+type ClusterDuplicate = (
+  nodes: never[],
+  options: { shardedSubscribers: boolean },
+) => RedisSubscriberLike;
 
 /**
  * A breaker store that shares state across replicas through Redis. When a breaker opens or closes
@@ -73,8 +85,14 @@ export class RedisStore implements BreakerStore {
   readonly config: RedisStoreConfig;
   /** This store's random identity (the origin of its records). */
   readonly id: string;
-  /** The channel records are published on. */
+  /**
+   * The channel records are published on (single instance). On Redis Cluster each breaker has its
+   * own sharded channel: see {@link RedisStore.channelOf}.
+   */
   readonly channel: string;
+  /** Whether the client is an ioredis `Cluster` (hash-tagged keys, sharded pub/sub). */
+  readonly cluster: boolean;
+  private readonly layout: StoreLayout;
   private readonly client: RedisClientLike;
   private readonly subscriber: RedisSubscriberLike;
   private readonly entries = new Map<CircuitBreaker, Entry>();
@@ -83,7 +101,7 @@ export class RedisStore implements BreakerStore {
   private healthy = true;
   private closed = false;
   private nextEntry = 0;
-  private flushHandle: NodeJS.Immediate | undefined;
+  private flushQueued = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private syncTimer: NodeJS.Timeout | undefined;
   private resyncing = false;
@@ -93,6 +111,7 @@ export class RedisStore implements BreakerStore {
     this.receive(channel, message);
   private readonly onReady = (): void => this.subscribeAndResync();
   private readonly onClientReady = (): void => void this.resync();
+  private readonly onSubscribersReady = (): void => void this.resync();
   private readonly onLost = (): void => this.fail(new Error('connection closed'));
   private readonly onSubscriberError = (error: unknown): void => this.fail(error);
 
@@ -100,9 +119,18 @@ export class RedisStore implements BreakerStore {
     this.config = parseRedisStoreOptions(options);
     this.client = this.config.client;
     this.id = randomUUID().slice(0, 13);
+    this.cluster = this.client.isCluster === true;
+    this.layout = storeLayout(this.config.prefix, this.cluster);
     this.channel = `${this.config.prefix}state`;
-    this.subscriber = this.client.duplicate();
-    this.subscriber.on('message', this.onMessage);
+    if (this.cluster) {
+      const duplicate = this.client.duplicate as unknown as ClusterDuplicate;
+      this.subscriber = duplicate.call(this.client, [], { shardedSubscribers: true });
+      this.subscriber.on('smessage', this.onMessage);
+      this.subscriber.on('subscribersReady', this.onSubscribersReady);
+    } else {
+      this.subscriber = this.client.duplicate();
+      this.subscriber.on('message', this.onMessage);
+    }
     this.subscriber.on('ready', this.onReady);
     this.subscriber.on('error', this.onSubscriberError);
     this.subscriber.on('close', this.onLost);
@@ -125,9 +153,14 @@ export class RedisStore implements BreakerStore {
     return this.healthy && this.client.status === 'ready' && this.subscriber.status === 'ready';
   }
 
-  /** The Redis key holding the shared state of breaker `name`. */
+  /** The Redis key holding the shared state of breaker `name` (`{name}` hash-tagged on a cluster). */
   stateKey(name: string): string {
-    return `${this.config.prefix}state:${name}`;
+    return this.layout.state(name);
+  }
+
+  /** The channel breaker `name`'s records travel on: {@link RedisStore.channel}, or its sharded channel on a cluster. */
+  channelOf(name: string): string {
+    return this.layout.channel(name);
   }
 
   /** Called by the breaker's constructor (the BreakerStore contract). */
@@ -138,6 +171,7 @@ export class RedisStore implements BreakerStore {
       id: `${this.id}/${++this.nextEntry}`,
       subscription: breaker.onStateChange((event) => this.onLocalChange(entry, event)),
       version: 0,
+      rechecking: false,
       pending: undefined,
       writing: false,
       round: 0,
@@ -151,8 +185,14 @@ export class RedisStore implements BreakerStore {
     this.entries.set(breaker, entry);
     this.restartCounts(entry);
     const named = this.byName.get(breaker.name);
-    if (named === undefined) this.byName.set(breaker.name, [entry]);
-    else named.push(entry);
+    if (named === undefined) {
+      this.byName.set(breaker.name, [entry]);
+      if (this.cluster && this.subscriber.status === 'ready') {
+        this.subscriber.ssubscribe?.(this.layout.channel(breaker.name)).catch((error: unknown) => {
+          this.fail(error);
+        });
+      }
+    } else named.push(entry);
     if (this.connected) void this.read([breaker.name]).catch((error) => this.fail(error));
   }
 
@@ -164,8 +204,14 @@ export class RedisStore implements BreakerStore {
     entry.subscription.dispose();
     clearTimeout(entry.leaseTimer);
     const named = this.byName.get(breaker.name)?.filter((e) => e !== entry) ?? [];
-    if (named.length === 0) this.byName.delete(breaker.name);
-    else this.byName.set(breaker.name, named);
+    if (named.length > 0) {
+      this.byName.set(breaker.name, named);
+      return;
+    }
+    this.byName.delete(breaker.name);
+    if (this.cluster && this.subscriber.status === 'ready') {
+      this.subscriber.sunsubscribe?.(this.layout.channel(breaker.name)).catch(() => undefined);
+    }
   }
 
   /**
@@ -205,7 +251,6 @@ export class RedisStore implements BreakerStore {
     }
     this.entries.clear();
     this.byName.clear();
-    if (this.flushHandle !== undefined) clearImmediate(this.flushHandle);
     clearTimeout(this.retryTimer);
     clearInterval(this.syncTimer);
     this.client.off('ready', this.onClientReady);
@@ -236,13 +281,18 @@ export class RedisStore implements BreakerStore {
     this.scheduleFlush();
   }
 
+  /**
+   * Writes pending transitions once the current synchronous work is done: a microtask, not a timer
+   * or an unref'd immediate, so a trip leaves at once even on an idle process (an unref'd immediate
+   * waits for the next I/O there). Transitions of one burst still go out together.
+   */
   private scheduleFlush(): void {
-    if (this.flushHandle !== undefined || this.closed) return;
-    this.flushHandle = setImmediate(() => {
-      this.flushHandle = undefined;
-      this.flush();
+    if (this.flushQueued || this.closed) return;
+    this.flushQueued = true;
+    queueMicrotask(() => {
+      this.flushQueued = false;
+      if (!this.closed) void this.flush();
     });
-    this.flushHandle.unref();
   }
 
   private flush(): Promise<void> {
@@ -265,7 +315,7 @@ export class RedisStore implements BreakerStore {
         this.client,
         [this.stateKey(name)],
         [
-          this.channel,
+          this.layout.channel(name),
           name,
           write.state,
           Math.round(write.reopenAt),
@@ -273,6 +323,9 @@ export class RedisStore implements BreakerStore {
           this.config.stateTtl,
           write.force ? '1' : '0',
           Date.now(),
+          this.cluster ? 'SPUBLISH' : 'PUBLISH',
+          entry.breaker.config.maxOpenDuration,
+          CLOCK_SKEW_MS,
         ],
         this.config.commandTimeout,
       );
@@ -294,10 +347,11 @@ export class RedisStore implements BreakerStore {
   // --- Redis → local breakers ---
 
   private receive(channel: unknown, message: unknown): void {
-    if (channel !== this.channel || this.closed) return;
+    if (this.closed || typeof channel !== 'string') return;
+    if (this.cluster ? !channel.startsWith(this.config.prefix) : channel !== this.channel) return;
     this.counters.received++;
     const record = parseRecord(message);
-    if (record === undefined) {
+    if (record === undefined || channel !== this.layout.channel(record.n)) {
       this.malformed('a message on the channel');
       return;
     }
@@ -314,37 +368,48 @@ export class RedisStore implements BreakerStore {
     );
   }
 
+  /** Follows `record` on every breaker of its name. */
   private applyToAll(record: StateRecord): void {
     const named = this.byName.get(record.n);
     if (named === undefined) return;
-    for (const entry of named) this.apply(entry, record);
+    for (const entry of named) this.apply(entry, record, false);
   }
 
-  /** Follows a fleet record: the latest reopen time wins; a pending local write decides for itself. */
-  private apply(entry: Entry, record: StateRecord): void {
-    if (record.v <= entry.version) return;
+  /**
+   * Follows a fleet record: the latest reopen time wins; a pending local write decides for itself.
+   * The breaker's own options bound what it follows: a version beyond the clock-skew allowance is
+   * rejected, an open is cut to `maxOpenDuration`, and a version held from beyond the local clock
+   * (which a forged message may have set) never silences a later record: the key decides
+   * (`settle`: `record` is what the key held while that version was still the one applied).
+   */
+  private apply(entry: Entry, record: StateRecord, settle: boolean): void {
     const now = Date.now();
-    // no Breakwater writer stamps a version a day ahead (heeding one would deafen this breaker), nor
-    // a reopen time beyond the longest open duration the options allow (it would wedge it open)
-    if (record.v > now + FUTURE_LIMIT_MS || record.r > now + MAX_DURATION_MS + FUTURE_LIMIT_MS) {
-      this.malformed('a state record from the far future');
+    const breaker = entry.breaker;
+    const bounded = boundRecord(record, now, breaker.config.maxOpenDuration);
+    if (!bounded.ok) {
+      this.malformed('a state record from the future');
+      return;
+    }
+    if (record.v <= entry.version && !(settle && record.v !== entry.version)) {
+      if (entry.version > now && record.v !== entry.version) this.recheck(entry);
       return;
     }
     if (record.s === 'closed' && (entry.pending !== undefined || entry.writing)) return;
     entry.version = record.v;
-    const breaker = entry.breaker;
     const state = breaker.state;
     if (record.s === 'open') {
       if (state === 'forced-open' || state === 'disabled') return;
-      if (state === 'open' && now + breaker.retryAfterMs >= record.r - 2) return;
-      if (state === 'half-open' && record.r <= now) return; // the same round, already elapsed
-      if (breaker.applyRemoteState({ state: 'open', retryAfterMs: Math.max(0, record.r - now) })) {
+      const reopenAt = bounded.reopenAt;
+      if (bounded.clamped) this.counters.clamped++;
+      if (state === 'open' && now + breaker.retryAfterMs >= reopenAt - 2) return;
+      if (state === 'half-open' && reopenAt <= now) return; // the same round, already elapsed
+      if (breaker.applyRemoteState({ state: 'open', retryAfterMs: Math.max(0, reopenAt - now) })) {
         this.counters.applied++;
       }
-      this.roundStarted(entry, record.r);
+      this.roundStarted(entry, reopenAt);
       return;
     }
-    entry.countsSince = record.v;
+    entry.countsSince = Math.min(record.v, now);
     this.restartCounts(entry);
     this.roundEnded(entry);
     if (
@@ -355,12 +420,48 @@ export class RedisStore implements BreakerStore {
     }
   }
 
-  /** Reads the records of `names` and follows them. */
+  /**
+   * A record lost only to a version still ahead of the local clock: reads the state key, and
+   * follows it whatever its version if no other record was applied in the meantime.
+   */
+  private recheck(entry: Entry): void {
+    if (entry.rechecking || this.closed) return;
+    entry.rechecking = true;
+    const suspect = entry.version;
+    const key = this.stateKey(entry.breaker.name);
+    const get = this.client.get;
+    const read =
+      get !== undefined
+        ? get.call(this.client, key)
+        : this.client.mget(key).then((values) => (Array.isArray(values) ? values[0] : null));
+    withTimeout(read, this.config.commandTimeout).then(
+      (raw) => {
+        entry.rechecking = false;
+        const record = parseRecord(raw);
+        if (record === undefined || record.n !== entry.breaker.name) return;
+        if (this.entries.get(entry.breaker) !== entry) return;
+        this.apply(entry, record, entry.version === suspect);
+      },
+      (error: unknown) => {
+        entry.rechecking = false;
+        this.fail(error);
+      },
+    );
+  }
+
+  /**
+   * Reads the records of `names` and follows them. One MGET per 500 names on a single instance;
+   * one GET per name on a cluster (keys of many slots).
+   */
   private async read(names: readonly string[]): Promise<void> {
     for (let i = 0; i < names.length; i += 500) {
       const chunk = names.slice(i, i + 500);
+      const keys = chunk.map((name) => this.stateKey(name));
+      const get = this.client.get;
       const values = await withTimeout(
-        this.client.mget(...chunk.map((name) => this.stateKey(name))),
+        this.cluster && get !== undefined
+          ? Promise.all(keys.map((key) => get.call(this.client, key)))
+          : this.client.mget(...keys),
         this.config.commandTimeout,
       );
       if (!Array.isArray(values)) continue;
@@ -380,6 +481,10 @@ export class RedisStore implements BreakerStore {
 
   private subscribeAndResync(): void {
     if (this.closed) return;
+    if (this.cluster) {
+      void this.resync(); // subscribes each breaker's sharded channel first
+      return;
+    }
     this.subscriber.subscribe(this.channel).then(
       () => this.resync(),
       (error: unknown) => this.fail(error),
@@ -396,6 +501,7 @@ export class RedisStore implements BreakerStore {
     if (this.client.status !== 'ready' || this.subscriber.status !== 'ready') return;
     this.resyncing = true;
     try {
+      if (this.cluster) await this.subscribeChannels();
       const now = Date.now();
       for (const entry of this.entries.values()) {
         if (entry.pending === undefined && entry.breaker.state === 'open') {
@@ -421,6 +527,20 @@ export class RedisStore implements BreakerStore {
         void this.resync();
       }
     }
+  }
+
+  /** Cluster: subscribes the sharded channel of every attached name (idempotent on the server). */
+  private async subscribeChannels(): Promise<void> {
+    const ssubscribe = this.subscriber.ssubscribe;
+    if (ssubscribe === undefined) throw new TypeError('the cluster subscriber has no ssubscribe()');
+    await withTimeout(
+      Promise.all(
+        [...this.byName.keys()].map((name) =>
+          ssubscribe.call(this.subscriber, this.layout.channel(name)),
+        ),
+      ),
+      this.config.commandTimeout,
+    );
   }
 
   private hasPending(): boolean {
@@ -508,7 +628,7 @@ export class RedisStore implements BreakerStore {
     const ttl = Math.max(0, round - now) + breaker.config.openDuration;
     TAKE_LEASE.run(
       this.client,
-      [`${this.config.prefix}probe:${breaker.name}:${round}`],
+      [this.layout.probe(breaker.name, round)],
       [entry.id, Math.ceil(ttl)],
       this.config.commandTimeout,
     ).then(
@@ -559,15 +679,21 @@ export class RedisStore implements BreakerStore {
     if (this.config.shareCounts) entry.sent = this.totals(entry.breaker);
   }
 
-  /** Adds every breaker's new counts to the fleet's buckets and opens those whose fleet rates trip. */
+  /**
+   * Adds the new counts of every breaker with traffic since the last synchronisation to the fleet's
+   * buckets and opens those whose fleet rates trip. A breaker without new calls is skipped: the
+   * replicas that add calls judge the fleet's rates. Batches of {@link COUNT_BATCH} breakers per
+   * script call on a single instance, one breaker (one slot) per call on a cluster; all in flight
+   * together.
+   */
   private async syncCounts(): Promise<void> {
     if (this.closed || this.syncing || !this.healthy || this.client.status !== 'ready') return;
     this.syncing = true;
     try {
       const now = Date.now();
-      const batch: { entry: Entry; totals: NonNullable<Entry['sent']> }[] = [];
-      const keys: string[] = [];
-      const args: RedisArg[] = [0];
+      const size = this.cluster ? 1 : COUNT_BATCH;
+      const sends: Promise<void>[] = [];
+      let batch: CountBatch = { items: [], keys: [], args: [] };
       for (const entry of this.entries.values()) {
         const breaker = entry.breaker;
         const config = breaker.config;
@@ -576,12 +702,17 @@ export class RedisStore implements BreakerStore {
         const totals = this.totals(breaker);
         const sent = entry.sent;
         entry.sent = totals;
-        if (breaker.state !== 'closed' || sent === undefined) continue;
+        if (breaker.state !== 'closed' || sent === undefined || totals.calls === sent.calls)
+          continue;
         const horizon = horizonOf(config, this.config.countsHorizon);
-        const base = `${this.config.prefix}counts:${breaker.name}:`;
-        const buckets = bucketKeys(base, horizon, now, entry.countsSince);
-        keys.push(...buckets.keys);
-        args.push(
+        const buckets = bucketKeys(
+          this.layout.counts(breaker.name),
+          horizon,
+          now,
+          entry.countsSince,
+        );
+        batch.keys.push(...buckets.keys);
+        batch.args.push(
           buckets.keys.length,
           buckets.readCurrent ? '1' : '0',
           totals.calls - sent.calls,
@@ -589,39 +720,36 @@ export class RedisStore implements BreakerStore {
           totals.slow - sent.slow,
           buckets.ttl,
         );
-        batch.push({ entry, totals: sent });
-        if (batch.length === COUNT_BATCH) {
-          await this.sendCounts(batch.splice(0), keys.splice(0), args.splice(1));
+        batch.items.push({ entry, totals: sent });
+        if (batch.items.length === size) {
+          sends.push(this.sendCounts(batch));
+          batch = { items: [], keys: [], args: [] };
         }
       }
-      if (batch.length > 0) await this.sendCounts(batch, keys, args.slice(1));
-    } catch (error) {
-      this.fail(error);
+      if (batch.items.length > 0) sends.push(this.sendCounts(batch));
+      const failures = (await Promise.allSettled(sends)).filter((r) => r.status === 'rejected');
+      if (failures.length > 0) this.fail((failures[0] as PromiseRejectedResult).reason);
     } finally {
       this.syncing = false;
     }
   }
 
-  private async sendCounts(
-    batch: { entry: Entry; totals: NonNullable<Entry['sent']> }[],
-    keys: string[],
-    args: RedisArg[],
-  ): Promise<void> {
+  private async sendCounts({ items, keys, args }: CountBatch): Promise<void> {
     let reply: unknown;
     try {
       reply = await ADD_COUNTS.run(
         this.client,
         keys,
-        [batch.length, ...args],
+        [items.length, ...args],
         this.config.commandTimeout,
       );
     } catch (error) {
       // Not added: count them again next time.
-      for (const { entry, totals } of batch) entry.sent = totals;
+      for (const { entry, totals } of items) entry.sent = totals;
       throw error;
     }
     if (!Array.isArray(reply)) return;
-    batch.forEach(({ entry }, i) => {
+    items.forEach(({ entry }, i) => {
       const counts = {
         calls: Number(reply[i * 3]),
         failures: Number(reply[i * 3 + 1]),

@@ -7,20 +7,26 @@ import { LuaScript } from './lua-script.js';
  *
  * KEYS[1] the state key. ARGV: channel, name, state (`open`|`closed`), reopenAt (wall ms, 0 for
  * closed), origin, ttl ms kept after the reopen time, force (`1` for an operator reset), now (the
- * caller's wall ms).
+ * caller's wall ms), the publish command (`PUBLISH`, or `SPUBLISH` on Redis Cluster, where the
+ * channel carries the key's hash tag), the writer's maxOpenDuration (ms), the clock-skew allowance
+ * (ms).
  *
  * Rules: an `open` wins over an `open` only with a later reopen time (the latest reopen wins); an
  * `open` already past its reopen time is stale and not written; a `closed` is accepted when the
  * fleet is closed already (no-op), when the fleet's open has reached its reopen time (it was in
- * half-open, where a probe may close it), or when forced. A record that cannot be parsed (garbage in
- * the key, or a key of another type) counts as absent and is overwritten, and so does one whose version
- * is more than a day ahead of server time or whose reopen time is further than any open duration allows. An accepted record gets a
- * version (server time in ms, strictly greater than the one it replaces), is stored with a TTL and
+ * half-open, where a probe may close it), or when forced. A record that cannot be parsed (garbage
+ * in the key, or a key of another type) counts as absent and is overwritten, and so does one whose
+ * version is further ahead of server time than the skew allowance, and an open whose reopen time
+ * lies beyond the writer's maxOpenDuration plus the allowance (no forged open outlives the
+ * writer's own bound, nor keeps its trips and closes from the fleet). An accepted record gets a
+ * version (server time in ms, strictly greater than the one it replaced), is stored with a TTL and
  * published. Returns `{ accepted (1|0), record JSON or false }`: the fleet's record after the call.
  */
 export const SET_STATE: LuaScript = new LuaScript(`
 local cur = nil
 local now = tonumber(ARGV[8])
+local maxOpen = tonumber(ARGV[10])
+local skew = tonumber(ARGV[11])
 local t = redis.call('TIME')
 local ver = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local raw = redis.pcall('GET', KEYS[1])
@@ -28,11 +34,13 @@ if type(raw) == 'string' then
   local ok, v = pcall(cjson.decode, raw)
   if ok and type(v) == 'table' and (v.s == 'open' or v.s == 'closed')
     and type(v.r) == 'number' and type(v.v) == 'number' and type(v.n) == 'string'
-    and type(v.o) == 'string' and v.v <= ver + 86400000 and v.r <= now + 2147483647 + 86400000 then
+    and type(v.o) == 'string' and v.v <= ver + skew then
     cur = v
   end
 end
 if cur == nil then raw = false end
+if cur and cur.v >= ver then ver = cur.v + 1 end
+if cur and cur.s == 'open' and cur.r > now + maxOpen + skew then cur = nil end
 local state = ARGV[3]
 local reopenAt = tonumber(ARGV[4])
 local ttl = tonumber(ARGV[6])
@@ -43,11 +51,10 @@ elseif ARGV[7] ~= '1' and cur then
   if cur.s == 'closed' then return {0, raw} end
   if cur.r > now then return {0, raw} end
 end
-if cur and cur.v >= ver then ver = cur.v + 1 end
 local msg = cjson.encode({n = ARGV[2], s = state, r = reopenAt, v = ver, o = ARGV[5]})
 if state == 'open' then ttl = ttl + (reopenAt - now) end
 redis.call('SET', KEYS[1], msg, 'PX', math.max(1, math.floor(ttl)))
-redis.call('PUBLISH', ARGV[1], msg)
+redis.call(ARGV[9], ARGV[1], msg)
 return {1, msg}
 `);
 

@@ -16,6 +16,8 @@ export interface RedisStoreStats {
   received: number;
   /** Remote records that changed a local breaker. */
   applied: number;
+  /** Received opens whose reopen time lay beyond the breaker's `maxOpenDuration`, and were cut to it. */
+  clamped: number;
   /** Completed resynchronisations (at start and after each reconnection). */
   resyncs: number;
   /** Probe leases taken by this store (`coordinateProbes`). */
@@ -36,6 +38,7 @@ export function emptyStats(): RedisStoreStats {
     overruled: 0,
     received: 0,
     applied: 0,
+    clamped: 0,
     resyncs: 0,
     leasesTaken: 0,
     leasesDenied: 0,
