@@ -1,7 +1,6 @@
 // The bodies every benchmark server sends, so bare and guarded servers answer byte for byte alike.
 
-import { rejectionResponse } from '@breakwater/core/adapter';
-import { Rejection } from '@breakwater/core';
+import { Rejection, rejectionResponse } from '@breakwater/core/adapter';
 
 /** The hello-world JSON object. */
 export const HELLO: { readonly hello: string } = { hello: 'world' };

@@ -44,15 +44,24 @@ describe.each(adapters)('the client against %s', (_name, start) => {
     expect(failure.status).toBe(500);
     await failure.text();
 
-    // The next answer is the server's short-circuit: the client opens the origin for its Retry-After.
+    // The next answer is the server's short-circuit: the client opens the route's declared scope
+    // (`GET,HEAD /work`) for its Retry-After.
     const rejected = await fetch(url);
     expect(rejected.status).toBe(503);
     expect(rejected.headers.get('x-circuit-breaker-state')).toBe('open');
     expect(rejected.headers.get('retry-after')).toBe('5');
     expect(rejected.headers.get('x-breakwater-client')).toBeNull();
     expect(((await rejected.json()) as { type: string }).type).toBe(PROBLEM_TYPE);
-    expect(opened).toMatchObject([{ scope: server.url, state: 'open', retryAfterMs: 5000 }]);
+    expect(rejected.headers.get('x-circuit-breaker-scope')).toBe('GET,HEAD /work');
+    const scope = `${server.url} GET,HEAD /work`;
+    expect(opened).toMatchObject([{ scope, state: 'open', retryAfterMs: 5000 }]);
     expect(server.hits()).toBe(2);
+
+    // Another route of the same origin is not covered: its calls go out.
+    const other = await fetch(`${server.url}/other`);
+    expect(other.status).toBe(200);
+    expect(await other.text()).toBe('other');
+    expect(server.hits()).toBe(3);
 
     // While open, calls resolve locally and never reach the server.
     clientClock.advance(2000);
@@ -62,8 +71,9 @@ describe.each(adapters)('the client against %s', (_name, start) => {
       expect(local.headers.get('x-breakwater-client')).toBe('short-circuit');
       expect(local.headers.get('retry-after')).toBe('3');
       expect(local.headers.get('x-circuit-breaker-state')).toBe('open');
+      expect(local.headers.get('x-circuit-breaker-scope')).toBe('GET,HEAD /work');
     }
-    expect(server.hits()).toBe(2);
+    expect(server.hits()).toBe(3);
 
     // Once the server's time is up, one probe goes out; the recovered route closes both sides.
     failing = false;
@@ -72,10 +82,10 @@ describe.each(adapters)('the client against %s', (_name, start) => {
     const probe = await fetch(url);
     expect(probe.status).toBe(200);
     expect(await probe.text()).toBe('done');
-    expect(closed).toMatchObject([{ scope: server.url }]);
-    expect(server.hits()).toBe(3);
-    expect((await fetch(url)).status).toBe(200);
+    expect(closed).toMatchObject([{ scope }]);
     expect(server.hits()).toBe(4);
+    expect((await fetch(url)).status).toBe(200);
+    expect(server.hits()).toBe(5);
   });
 
   it('waits out the Retry-After and retries a GET when retries are on', async () => {

@@ -2,8 +2,8 @@
 
 import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ManualClock, Rejection } from '@breakwater/core';
-import { problemDetails, rejectionResponse } from '@breakwater/core/adapter';
+import { ManualClock } from '@breakwater/core';
+import { problemDetails, Rejection, rejectionResponse } from '@breakwater/core/adapter';
 import { createFetch, type ScopeOpenEvent } from '@breakwater/client';
 import { scriptedServer, type RunningServer } from './servers.js';
 

@@ -1,13 +1,13 @@
 // A node:http server for the scope tests: it answers 503s stated with core's scope helpers while a test holds a scope open.
 
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { Rejection } from '@breakwater/core';
 import {
   SCOPE_HEADER,
   formatScope,
   rejectionResponse,
   scopeMatches,
   type BreakerScope,
+  Rejection,
 } from '@breakwater/core/adapter';
 import { serveForTest } from '../support/serve.js';
 

@@ -8,6 +8,7 @@ import fastifyCircuitBreaker from '@breakwater/fastify';
 import { circuitBreaker as koaBreaker } from '@breakwater/koa';
 import express from 'express';
 import Fastify from 'fastify';
+import Router from '@koa/router';
 import Koa from 'koa';
 
 /** A running server the test must close. */
@@ -48,7 +49,10 @@ export interface AdapterSetup {
   readonly failing: () => boolean;
 }
 
-/** Starts a server whose `/work` route is guarded with a one-failure breaker opening for 5 s. */
+/**
+ * Starts a server whose `GET /work` route is guarded with a one-failure breaker opening for 5 s,
+ * beside an unguarded `GET /other` route.
+ */
 export type AdapterServerFactory = (setup: AdapterSetup) => Promise<RunningServer>;
 
 const BREAKER = { failureThreshold: 1, openDuration: 5000, registry: false } as const;
@@ -79,10 +83,11 @@ export const expressServer: AdapterServerFactory = async ({ clock, failing }) =>
     if (failing()) res.status(500).send('boom');
     else res.send('done');
   });
+  app.get('/other', (_req, res) => void res.send('other'));
   return listening(createServer(app), () => hits);
 };
 
-/** Koa 3 with `@breakwater/koa` in front of the handler. */
+/** Koa 3 with `@breakwater/koa` on a @koa/router route. */
 export const koaServer: AdapterServerFactory = async ({ clock, failing }) => {
   let hits = 0;
   const app = new Koa();
@@ -90,13 +95,17 @@ export const koaServer: AdapterServerFactory = async ({ clock, failing }) => {
     hits += 1;
     await next();
   });
-  app.use(koaBreaker({ ...BREAKER, clock }));
-  app.use((ctx) => {
+  const router = new Router();
+  router.get('/work', koaBreaker({ ...BREAKER, clock }), (ctx) => {
     if (failing()) {
       ctx.status = 500;
       ctx.body = 'boom';
     } else ctx.body = 'done';
   });
+  router.get('/other', (ctx) => {
+    ctx.body = 'other';
+  });
+  app.use(router.routes());
   return listening(createServer(app.callback()), () => hits);
 };
 
@@ -112,6 +121,7 @@ export const fastifyServer: AdapterServerFactory = async ({ clock, failing }) =>
     if (failing()) return reply.code(500).send('boom');
     return 'done';
   });
+  app.get('/other', { config: { circuitBreaker: false } }, async () => 'other');
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, hits: () => hits, close: () => app.close() };

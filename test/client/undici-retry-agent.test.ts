@@ -2,8 +2,7 @@
 
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ServerResponse } from 'node:http';
-import { Rejection } from '@breakwater/core';
-import { rejectionResponse } from '@breakwater/core/adapter';
+import { Rejection, rejectionResponse } from '@breakwater/core/adapter';
 import { Agent, RetryAgent, request } from 'undici';
 import { scriptedServer, type RunningServer } from './servers.js';
 

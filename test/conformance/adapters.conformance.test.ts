@@ -100,14 +100,14 @@ describe.each(fixtures)('$name', (fixture) => {
       expect(res.body).toBe('ok');
       expect(res.headers['x-circuit-breaker-state']).toBe('closed');
       expect(res.headers['access-control-expose-headers']).toBe(
-        'X-Request-Id, Retry-After, X-Circuit-Breaker-State',
+        'X-Request-Id, Retry-After, X-Circuit-Breaker-State, X-Circuit-Breaker-Scope',
       );
       behave = fail;
       const failed = await send(url, '/r', { headers: { Origin: 'https://app.example' } });
       expect(failed.status).toBe(500);
       expect(failed.headers['x-circuit-breaker-state']).toBe('closed');
       expect(failed.headers['access-control-expose-headers']).toBe(
-        'Retry-After, X-Circuit-Breaker-State',
+        'Retry-After, X-Circuit-Breaker-State, X-Circuit-Breaker-Scope',
       );
     });
 
@@ -119,8 +119,22 @@ describe.each(fixtures)('$name', (fixture) => {
       expect(sameOrigin.headers['access-control-expose-headers']).toBeUndefined();
       const crossOrigin = await send(url, '/r', { headers: { Origin: 'https://app.example' } });
       expect(crossOrigin.headers['access-control-expose-headers']).toBe(
-        'Retry-After, X-Circuit-Breaker-State',
+        'Retry-After, X-Circuit-Breaker-State, X-Circuit-Breaker-Scope',
       );
+    });
+
+    it("leaves the state header off closed responses with stateHeader: 'when-not-closed'", async () => {
+      const url = await serveOne({ stateHeader: 'when-not-closed' });
+      const closed = await send(url, '/r', { headers: { Origin: 'https://app.example' } });
+      expect(closed.status).toBe(200);
+      expect(closed.headers['x-circuit-breaker-state']).toBeUndefined();
+      await trip(url);
+      expect((await send(url, '/r')).headers['x-circuit-breaker-state']).toBe('open');
+      clock.advance(OPEN_MS);
+      const probe = await send(url, '/r');
+      expect(probe.status).toBe(200);
+      expect(probe.headers['x-circuit-breaker-state']).toBe('half-open');
+      expect((await send(url, '/r')).headers['x-circuit-breaker-state']).toBeUndefined();
     });
 
     it('short-circuits an open breaker with the 503 problem+json contract', async () => {
@@ -135,7 +149,7 @@ describe.each(fixtures)('$name', (fixture) => {
       expect(res.headers['cache-control']).toBe('no-store');
       expect(res.headers['date']).toBeDefined();
       expect(res.headers['access-control-expose-headers']).toBe(
-        'Retry-After, X-Circuit-Breaker-State',
+        'Retry-After, X-Circuit-Breaker-State, X-Circuit-Breaker-Scope',
       );
       expect(res.headers['cache-status']).toBeUndefined();
       const body = JSON.parse(res.body) as Record<string, unknown>;
@@ -445,6 +459,50 @@ describe.each(fixtures)('$name', (fixture) => {
     });
   });
 
+  describe('the scope a short-circuit declares', () => {
+    it('names the route (method and template) for a route breaker, or the origin without a router', async () => {
+      const url = await serveOne();
+      await trip(url);
+      const res = await send(url, '/r', { headers: { Origin: 'https://app.example' } });
+      expect(res.status).toBe(503);
+      const expected = fixture.namesRoutes
+        ? { header: 'GET,HEAD /r', body: { methods: ['GET', 'HEAD'], path: '/r' } }
+        : { header: '* /*', body: { methods: '*', path: '/*' } };
+      expect(res.headers['x-circuit-breaker-scope']).toBe(expected.header);
+      expect((JSON.parse(res.body) as { scope: unknown }).scope).toEqual(expected.body);
+      expect(res.headers['access-control-expose-headers']).toContain('X-Circuit-Breaker-Scope');
+    });
+
+    it('names the whole origin for an app-level breaker', async () => {
+      const url = await serve({
+        options: options({ name: 'app' }),
+        routes: [{ method: 'GET', path: '/r', handler: counted }],
+      });
+      await trip(url);
+      const res = await send(url, '/r');
+      const scope =
+        fixture.namesRoutes && fixture.name.startsWith('fastify') ? 'GET,HEAD /r' : '* /*';
+      expect(res.headers['x-circuit-breaker-scope']).toBe(scope);
+    });
+
+    it('declares a keyed breaker’s family scope, and carries the scope into onReject’s response', async () => {
+      const url = await serveOne({
+        name: 'tenants',
+        key: (request) => String(request.headers['x-tenant']),
+        onReject: (_request, rejection, reply) => reply(429, `busy:${rejection.state}`),
+      });
+      const as = { headers: { 'x-tenant': 'a' } };
+      behave = fail;
+      await send(url, '/r', as);
+      await send(url, '/r', as);
+      const res = await send(url, '/r', as);
+      expect(res.status).toBe(429);
+      expect(res.headers['x-circuit-breaker-scope']).toBe(
+        fixture.namesRoutes ? 'GET,HEAD /r' : '* /*',
+      );
+    });
+  });
+
   describe('real traffic', () => {
     it.each([
       ['status', 404],
@@ -479,14 +537,14 @@ describe.each(fixtures)('$name', (fixture) => {
       const origin = { headers: { Origin: 'https://app.example' } };
       const healthy = await send(url, '/r', origin);
       expect(healthy.headers['access-control-expose-headers']).toBe(
-        'X-Request-Id, Retry-After, X-Circuit-Breaker-State',
+        'X-Request-Id, Retry-After, X-Circuit-Breaker-State, X-Circuit-Breaker-Scope',
       );
       await trip(url);
       const rejected = await send(url, '/r', origin);
       expect(rejected.status).toBe(503);
       expect(rejected.headers['access-control-allow-origin']).toBe('*');
       expect(rejected.headers['access-control-expose-headers']).toBe(
-        'X-Request-Id, Retry-After, X-Circuit-Breaker-State',
+        'X-Request-Id, Retry-After, X-Circuit-Breaker-State, X-Circuit-Breaker-Scope',
       );
     });
 
@@ -695,6 +753,7 @@ describe.each(fixtures)('$name', (fixture) => {
       ['onReject', { onReject: 503 }],
       ['maxBreakers', { maxBreakers: 0 }],
       ['openDuration', { openDuration: -1 }],
+      ['stateHeader', { stateHeader: 'never' }],
     ] as const)('throws a TypeError naming %s', async (name, bad) => {
       const attempt = fixture.createApp({
         routes: [{ method: 'GET', path: '/r', handler: ok, guard: options(bad as GuardSpec) }],

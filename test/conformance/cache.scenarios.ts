@@ -78,7 +78,7 @@ export function cacheScenarios(h: CacheHarness): void {
       expect(served.headers['cache-status']).toBe('breakwater; hit; detail=circuit-open');
       expect(served.headers['x-circuit-breaker-state']).toBe('open');
       expect(served.headers['access-control-expose-headers']).toBe(
-        'Retry-After, X-Circuit-Breaker-State',
+        'Retry-After, X-Circuit-Breaker-State, X-Circuit-Breaker-Scope',
       );
       expect(served.headers['date']).toBeDefined();
       expect(breaker().snapshot().totals).toMatchObject({ rejected: 1, success: 1, failure: 2 });

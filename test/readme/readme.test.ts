@@ -2,8 +2,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Rejection } from '@breakwater/core';
-import { rejectionResponse } from '@breakwater/core/adapter';
+import { Rejection, rejectionResponse } from '@breakwater/core/adapter';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));

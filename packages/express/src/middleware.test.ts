@@ -22,6 +22,28 @@ describe('@breakwater/express', () => {
     expect(registry.list().map((b) => b.name)).toEqual(['GET /api/users/:id']);
   });
 
+  it('declares the mount prefix as the scope of a breaker mounted with app.use(prefix)', async () => {
+    const registry = new BreakerRegistry();
+    const app = express();
+    const billing = express.Router();
+    billing.get('/invoices/:id', (_req, res) => void res.status(500).send('down'));
+    billing.get('/plans', (_req, res) => void res.send('plans'));
+    app.use(
+      '/billing',
+      circuitBreaker({ registry, name: 'billing', failureThreshold: 1 }),
+      billing,
+    );
+    const url = await serveForTest(app);
+    expect((await fetch(`${url}/billing/invoices/7`)).status).toBe(500);
+    const rejected = await fetch(`${url}/billing/plans`);
+    expect(rejected.status).toBe(503);
+    expect(rejected.headers.get('x-circuit-breaker-scope')).toBe('* /billing/*');
+    expect(((await rejected.json()) as { scope: unknown }).scope).toEqual({
+      methods: '*',
+      path: '/billing/*',
+    });
+  });
+
   it('stamps and records through the app prototype hook, adding no property to the response', async () => {
     const registry = new BreakerRegistry();
     const app = express();

@@ -5,8 +5,10 @@ import {
   ANSWERED,
   isAdmitted,
   PASS,
+  prefixScope,
   RequestGuard,
   routeBreakerName,
+  routeScope,
   type FrameworkBinding,
 } from '@breakwater/core/adapter';
 import type { NextFunction, Request, Response } from 'express';
@@ -41,6 +43,14 @@ const binding: FrameworkBinding<Request, Response> = {
     const route = (req as { route?: { path?: unknown } }).route;
     if (route === undefined || typeof route.path !== 'string') return undefined;
     return routeBreakerName(req.method, `${req.baseUrl}${route.path}`);
+  },
+  /** The route's method and template, else the mount prefix, else (undefined) the whole origin. */
+  scope(req) {
+    const route = (req as { route?: { path?: unknown } }).route;
+    if (route !== undefined && typeof route.path === 'string') {
+      return routeScope(req.method, `${req.baseUrl}${route.path}`);
+    }
+    return req.baseUrl === '' ? undefined : prefixScope(req.baseUrl);
   },
   originalUrl: (req) => req.originalUrl,
   getHeader: (_req, res, name) => res.getHeader(name),

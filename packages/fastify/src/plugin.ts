@@ -11,6 +11,7 @@ import {
   readGuardOptions,
   RequestGuard,
   routeBreakerName,
+  routeScope,
   type FrameworkBinding,
   type GuardedCall,
 } from '@breakwater/core/adapter';
@@ -124,6 +125,7 @@ const plugin: FastifyPluginCallback<FastifyCircuitBreakerOptions> = (fastify, ra
       parseGuardOptions<FastifyRequest>(merged, `config.circuitBreaker of ${name}`),
       binding,
       name,
+      routeScope(route.method, route.url),
     );
     route.onRequest = [guardHook(guard), ...asArray(route.onRequest)];
     route.onError = [recordError, ...asArray(route.onError)];

@@ -5,8 +5,10 @@ import {
   ANSWERED,
   isAdmitted,
   PASS,
+  prefixScope,
   RequestGuard,
   routeBreakerName,
+  routeScope,
   type FrameworkBinding,
 } from '@breakwater/core/adapter';
 import type { Context, Middleware, Next } from 'koa';
@@ -26,6 +28,13 @@ const binding: FrameworkBinding<Context, undefined> = {
     const state = ctx as { _matchedRoute?: unknown; routerPath?: unknown };
     const path = typeof state._matchedRoute === 'string' ? state._matchedRoute : state.routerPath;
     return typeof path === 'string' ? routeBreakerName(ctx.method, path) : undefined;
+  },
+  /** The matched route's method and pattern, else a koa-mount prefix, else the whole origin. */
+  scope(ctx) {
+    const state = ctx as { _matchedRoute?: unknown; routerPath?: unknown; mountPath?: unknown };
+    const path = typeof state._matchedRoute === 'string' ? state._matchedRoute : state.routerPath;
+    if (typeof path === 'string') return routeScope(ctx.method, path);
+    return typeof state.mountPath === 'string' ? prefixScope(state.mountPath) : undefined;
   },
   originalUrl: (ctx) => ctx.originalUrl,
   getHeader: (ctx, _res, name) => ctx.res.getHeader(name),

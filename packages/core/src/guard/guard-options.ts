@@ -44,6 +44,13 @@ export interface GuardOptions<
    * @defaultValue off
    */
   cache?: boolean | CacheOptions | ResponseCache;
+  /**
+   * When `X-Circuit-Breaker-State` is sent: on every guarded response (`'always'`), or only on those
+   * written while the breaker is not closed (`'when-not-closed'`: the leanest path; clients read a
+   * missing header as closed). Short-circuits always carry it.
+   * @defaultValue `'always'`
+   */
+  stateHeader?: 'always' | 'when-not-closed';
 }
 
 /** The parsed form of {@link GuardOptions}: parsed once, shared by the guard, the registry and keyed families. */
@@ -57,6 +64,8 @@ export interface GuardConfig<Req> {
   /** The `cache` option as given (validated). */
   readonly cache: unknown;
   readonly logger: Logger;
+  /** Whether closed responses carry `X-Circuit-Breaker-State` (`stateHeader: 'always'`). */
+  readonly stampClosed: boolean;
 }
 
 /** The option names adapters accept on top of the breaker options. */
@@ -67,6 +76,7 @@ export const GUARD_OPTION_NAMES: ReadonlySet<string> = new Set([
   'skip',
   'onReject',
   'cache',
+  'stateHeader',
 ]);
 
 /**
@@ -98,6 +108,10 @@ export function parseGuardOptions<Req>(
   const read = readOptions(options, GUARD_OPTION_NAMES);
   const breaker = parseBreakerOptions(read);
   const cache: unknown = read.cache;
+  const stateHeader: unknown = read.stateHeader;
+  if (stateHeader !== undefined && stateHeader !== 'always' && stateHeader !== 'when-not-closed') {
+    invalid('stateHeader', stateHeader, '"always" or "when-not-closed"');
+  }
   if (cache !== undefined && cache !== false && cache !== true) {
     if (typeof cache !== 'object' || cache === null) {
       invalid('cache', cache, 'true, false, cache options or a ResponseCache');
@@ -115,6 +129,7 @@ export function parseGuardOptions<Req>(
     onReject: optionalFunction<(...args: never[]) => unknown>('onReject', read.onReject),
     cache,
     logger: breaker.logger,
+    stampClosed: stateHeader !== 'when-not-closed',
   });
   parsedGuards.add(config);
   return config;

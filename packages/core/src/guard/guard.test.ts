@@ -136,7 +136,7 @@ describe('RequestGuard', () => {
     );
     expect(res.headers['x-circuit-breaker-state']).toBe('closed');
     expect(res.headers['access-control-expose-headers']).toBe(
-      'ETag, Retry-After, X-Circuit-Breaker-State',
+      'ETag, Retry-After, X-Circuit-Breaker-State, X-Circuit-Breaker-Scope',
     );
   });
 
@@ -156,7 +156,9 @@ describe('RequestGuard', () => {
       );
       expect(res.headers['x-circuit-breaker-state']).toBe('closed');
       const expected =
-        headers === shared ? 'ETag, Retry-After, X-Circuit-Breaker-State' : undefined;
+        headers === shared
+          ? 'ETag, Retry-After, X-Circuit-Breaker-State, X-Circuit-Breaker-Scope'
+          : undefined;
       expect(res.headers['access-control-expose-headers']).toBe(expected);
     }
     expect(Object.keys(shared)).toEqual(['Content-Type', 'Access-Control-Expose-Headers']);

@@ -6,6 +6,7 @@ import { CircuitBreaker } from '../circuit-breaker.js';
 import { withConfig } from '../configuration.js';
 import { mergeExposeHeaders, STATE_HEADER } from '../http/headers.js';
 import { rejectionResponse } from '../http/problem.js';
+import { ORIGIN_SCOPE, SCOPE_HEADER, formatScope, type BreakerScope } from '../http/scope.js';
 import { KeyedBreakers } from '../keyed-breakers.js';
 import { warnOnce } from '../logger.js';
 import type { Rejection } from '../permit.js';
@@ -42,6 +43,11 @@ export interface FrameworkBinding<Req, Res> {
   rawResponse(req: Req, res: Res): ServerResponse;
   /** The breaker name of the route when the framework knows it per request (`GET /users/:id`). */
   routeName?(req: Req, res: Res): string | undefined;
+  /**
+   * What a breaker guarding this request covers, for `X-Circuit-Breaker-Scope`: a route's method
+   * and template, a mount prefix, or (when `undefined`) the whole origin. Asked once per route.
+   */
+  scope?(req: Req, res: Res): BreakerScope | undefined;
   /** The URL as the client sent it, before routers rewrote it (the cache keys on it). */
   originalUrl?(req: Req, res: Res): string | undefined;
   /** A response header set so far, the framework's own header map included. */
@@ -84,6 +90,12 @@ export function isAdmitted(verdict: Verdict): verdict is GuardedCall {
 /** Where a request's breaker comes from: one breaker, or a keyed family. */
 type Source = CircuitBreaker | KeyedBreakers;
 
+/** A source and what it covers (learnt from the first request that needs it). */
+interface Route {
+  readonly source: Source;
+  scope: BreakerScope | undefined;
+}
+
 const isFamily = (source: Source): source is KeyedBreakers => source instanceof KeyedBreakers;
 
 /**
@@ -95,19 +107,21 @@ export class RequestGuard<Req, Res> {
   readonly config: GuardConfig<Req>;
   /** The response cache, when the `cache` option is on. */
   readonly cache: GuardCache | undefined;
-  private readonly fixed: Source | undefined;
-  private readonly byRoute = new Map<string, Source>();
-  private unrouted: Source | undefined;
+  private readonly fixed: Route | undefined;
+  private readonly byRoute = new Map<string, Route>();
+  private unrouted: Route | undefined;
 
   constructor(
     options: GuardOptions<Req, unknown> | GuardConfig<Req>,
     private readonly binding: FrameworkBinding<Req, Res>,
     /** The breaker name when the adapter knows the route at construction (Fastify's `onRoute`). */
     routeName?: string,
+    /** What that route covers, when known at construction. */
+    routeScope?: BreakerScope,
   ) {
     this.config = isGuardConfig<Req>(options) ? options : parseGuardOptions(options);
     const name = this.config.breaker.name ?? routeName;
-    if (name !== undefined) this.fixed = this.create(name);
+    if (name !== undefined) this.fixed = { source: this.create(name), scope: routeScope };
     this.cache = obtainGuardCache(this.config as GuardConfig<unknown>, name);
   }
 
@@ -123,7 +137,8 @@ export class RequestGuard<Req, Res> {
     }
     const config = this.config;
     if (config.skip !== undefined && this.skips(req)) return PASS;
-    const source = this.fixed ?? this.routeSource(req, res);
+    const route = this.fixed ?? this.routeOf(req, res);
+    const source = route.source;
     let breaker: CircuitBreaker;
     if (isFamily(source)) {
       const key = this.keyOf(req);
@@ -132,8 +147,11 @@ export class RequestGuard<Req, Res> {
     } else breaker = source;
     const permit = breaker.tryAcquire();
     const rawResponse = this.binding.rawResponse(req, res);
-    if (!permit.admitted) return this.answer(req, res, raw, rawResponse, breaker, permit);
-    const call = new GuardedCall(breaker, permit);
+    if (!permit.admitted) {
+      route.scope ??= this.binding.scope?.(req, res) ?? ORIGIN_SCOPE;
+      return this.answer(req, res, raw, rawResponse, breaker, permit, route.scope);
+    }
+    const call = new GuardedCall(breaker, permit, config.stampClosed);
     if (this.binding.attach === undefined || !this.binding.attach(call, req, res)) {
       call.attach(raw, rawResponse);
     }
@@ -145,26 +163,28 @@ export class RequestGuard<Req, Res> {
   /** Every breaker this guard created or shares so far. */
   breakers(): CircuitBreaker[] {
     const all: CircuitBreaker[] = [];
-    const add = (source: Source | undefined): void => {
-      if (source === undefined) return;
-      if (isFamily(source)) all.push(...source.values());
-      else all.push(source);
+    const add = (route: Route | undefined): void => {
+      if (route === undefined) return;
+      if (isFamily(route.source)) all.push(...route.source.values());
+      else all.push(route.source);
     };
     add(this.fixed);
     add(this.unrouted);
-    for (const source of this.byRoute.values()) add(source);
+    for (const route of this.byRoute.values()) add(route);
     return all;
   }
 
-  private routeSource(req: Req, res: Res): Source {
+  private routeOf(req: Req, res: Res): Route {
     const name = this.binding.routeName?.(req, res);
-    if (name === undefined) return (this.unrouted ??= this.create(nextBreakerName()));
-    let source = this.byRoute.get(name);
-    if (source === undefined) {
-      source = this.create(name);
-      this.byRoute.set(name, source);
+    if (name === undefined) {
+      return (this.unrouted ??= { source: this.create(nextBreakerName()), scope: undefined });
     }
-    return source;
+    let route = this.byRoute.get(name);
+    if (route === undefined) {
+      route = { source: this.create(name), scope: undefined };
+      this.byRoute.set(name, route);
+    }
+    return route;
   }
 
   private create(name: string): Source {
@@ -197,13 +217,14 @@ export class RequestGuard<Req, Res> {
     rawResponse: ServerResponse,
     breaker: CircuitBreaker,
     rejection: Rejection,
+    scope: BreakerScope,
   ): Verdict {
     markShortCircuit(rawResponse);
     if (this.cache === undefined && this.config.onReject === undefined) {
-      this.sendBuiltIn(req, res, rawResponse, rejection);
+      this.sendBuiltIn(req, res, rawResponse, rejection, scope);
       return ANSWERED;
     }
-    return this.answerAsync(req, res, raw, rawResponse, breaker, rejection);
+    return this.answerAsync(req, res, raw, rawResponse, breaker, rejection, scope);
   }
 
   private async answerAsync(
@@ -213,6 +234,7 @@ export class RequestGuard<Req, Res> {
     rawResponse: ServerResponse,
     breaker: CircuitBreaker,
     rejection: Rejection,
+    scope: BreakerScope,
   ): Promise<void> {
     const binding = this.binding;
     if (this.cache !== undefined) {
@@ -232,6 +254,7 @@ export class RequestGuard<Req, Res> {
     if (onReject !== undefined) {
       if (!rawResponse.headersSent) {
         rawResponse.setHeader(STATE_HEADER, wireState(rejection.state));
+        rawResponse.setHeader(SCOPE_HEADER, formatScope(scope));
         rawResponse.setHeader(
           'Access-Control-Expose-Headers',
           mergeExposeHeaders(binding.getHeader(req, res, 'access-control-expose-headers')),
@@ -247,13 +270,19 @@ export class RequestGuard<Req, Res> {
         );
       }
     }
-    this.sendBuiltIn(req, res, rawResponse, rejection);
+    this.sendBuiltIn(req, res, rawResponse, rejection, scope);
   }
 
   /** Writes the built-in 503, its expose list merged with the one the app set before the breaker. */
-  private sendBuiltIn(req: Req, res: Res, rawResponse: ServerResponse, rejection: Rejection): void {
+  private sendBuiltIn(
+    req: Req,
+    res: Res,
+    rawResponse: ServerResponse,
+    rejection: Rejection,
+    scope: BreakerScope,
+  ): void {
     if (rawResponse.headersSent || rawResponse.writableEnded) return;
-    const reply = rejectionResponse(rejection);
+    const reply = rejectionResponse(rejection, scope);
     const own = this.binding.getHeader(req, res, 'access-control-expose-headers');
     if (own === undefined) return this.binding.send(req, res, reply);
     this.binding.send(req, res, {

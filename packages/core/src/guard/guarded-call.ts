@@ -46,6 +46,8 @@ export class GuardedCall {
     readonly breaker: CircuitBreaker,
     /** The permit to settle. */
     readonly permit: Permit,
+    /** Whether a head written while closed carries `X-Circuit-Breaker-State` (`stateHeader`). */
+    private readonly stampClosed = true,
   ) {}
 
   /** @internal Hooks `res`: the head stamps and settles; `close` tells aborts and cut-offs apart. */
@@ -173,8 +175,10 @@ export class GuardedCall {
         else if (name.length === STATE.length && name.toLowerCase() === STATE) stated = true;
       }
     }
-    if (!stated && !res.hasHeader(STATE_HEADER))
-      res.setHeader(STATE_HEADER, wireState(this.breaker.state));
+    if (!stated && !res.hasHeader(STATE_HEADER)) {
+      const state = this.breaker.state;
+      if (this.stampClosed || state !== 'closed') res.setHeader(STATE_HEADER, wireState(state));
+    }
     if (exposeName !== undefined) {
       const copy: OutgoingHttpHeaders = { ...object };
       delete copy[exposeName];

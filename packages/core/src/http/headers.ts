@@ -7,7 +7,7 @@ export const STATE_HEADER_LOWER = 'x-circuit-breaker-state';
 /** RFC 9110 §10.2.3. */
 export const RETRY_AFTER_HEADER = 'Retry-After';
 /** The headers a cross-origin browser client must be allowed to read. */
-export const EXPOSED_HEADERS = 'Retry-After, X-Circuit-Breaker-State';
+export const EXPOSED_HEADERS = 'Retry-After, X-Circuit-Breaker-State, X-Circuit-Breaker-Scope';
 
 /**
  * Merges our headers into an existing `Access-Control-Expose-Headers` value, keeping what is there,
@@ -23,7 +23,7 @@ export function mergeExposeHeaders(
     .filter((h) => h.length > 0);
   const lower = new Set(current.map((h) => h.toLowerCase()));
   if (lower.has('*')) return current.join(', ');
-  for (const header of ['Retry-After', 'X-Circuit-Breaker-State']) {
+  for (const header of ['Retry-After', 'X-Circuit-Breaker-State', 'X-Circuit-Breaker-Scope']) {
     if (!lower.has(header.toLowerCase())) current.push(header);
   }
   return current.join(', ');

@@ -34,12 +34,18 @@ describe('retryAfterSeconds', () => {
 
 describe('mergeExposeHeaders', () => {
   it('adds ours to an existing list once, case-insensitively', () => {
-    expect(mergeExposeHeaders(undefined)).toBe('Retry-After, X-Circuit-Breaker-State');
-    expect(mergeExposeHeaders('ETag')).toBe('ETag, Retry-After, X-Circuit-Breaker-State');
-    expect(mergeExposeHeaders('retry-after, ETag')).toBe(
-      'retry-after, ETag, X-Circuit-Breaker-State',
+    expect(mergeExposeHeaders(undefined)).toBe(
+      'Retry-After, X-Circuit-Breaker-State, X-Circuit-Breaker-Scope',
     );
-    expect(mergeExposeHeaders(['A', 'B'])).toBe('A, B, Retry-After, X-Circuit-Breaker-State');
+    expect(mergeExposeHeaders('ETag')).toBe(
+      'ETag, Retry-After, X-Circuit-Breaker-State, X-Circuit-Breaker-Scope',
+    );
+    expect(mergeExposeHeaders('retry-after, ETag')).toBe(
+      'retry-after, ETag, X-Circuit-Breaker-State, X-Circuit-Breaker-Scope',
+    );
+    expect(mergeExposeHeaders(['A', 'B'])).toBe(
+      'A, B, Retry-After, X-Circuit-Breaker-State, X-Circuit-Breaker-Scope',
+    );
     expect(mergeExposeHeaders('*')).toBe('*');
   });
 });
