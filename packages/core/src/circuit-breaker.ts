@@ -14,7 +14,7 @@ import { defaultIsFailure } from './http/classify.js';
 import { warnOnce } from './logger.js';
 import type { BreakerEventMap, CallResult } from './events.js';
 import type { BreakerOptions, CallOutcome } from './options.js';
-import { Permit, Rejection, Settlement, TimedPermit, type PermitOwner } from './permit.js';
+import { Permit, Rejection, Settlement, TimedPermit } from './permit.js';
 import { createTripPolicy } from './policy/create-trip-policy.js';
 import type { TripPolicy } from './policy/trip-policy.js';
 import { memoryStore, nextBreakerName, type BreakerRegistry } from './registry.js';
@@ -49,7 +49,7 @@ export interface LastTransition {
  * const breaker = new CircuitBreaker({ name: 'profiles', failureThreshold: 3 });
  * const profile = await breaker.execute(() => fetchProfile(id));
  */
-export class CircuitBreaker extends BreakerEvents implements PermitOwner {
+export class CircuitBreaker extends BreakerEvents {
   /** The breaker's name. */
   readonly name: string;
   /** For a keyed breaker, its key. */

@@ -1,0 +1,20 @@
+// One process, mixed module systems: the Express adapter through require(), Prometheus and core through import().
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const { circuitBreaker } = require('@breakwater/express');
+circuitBreaker({ name: 'hazard' }); // a named breaker joins the default registry at construction
+
+const { Registry } = await import('prom-client');
+const { registerMetrics } = await import('@breakwater/prometheus');
+const register = new Registry();
+registerMetrics(register);
+const esmCore = await import('@breakwater/core');
+const cjsCore = require('@breakwater/core');
+console.log(
+  JSON.stringify({
+    sameRegistry: esmCore.defaultRegistry === cjsCore.defaultRegistry,
+    esmSees: esmCore.defaultRegistry.get('hazard') !== undefined,
+    scraped: (await register.metrics()).includes('breaker="hazard"'),
+  }),
+);
