@@ -2,7 +2,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Rejection, rejectionResponse } from '@breakwater/core/adapter';
+import { Rejection, rejectionResponse, routeScope } from '@breakwater/core/adapter';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -61,7 +61,10 @@ describe('README HTTP transcript', () => {
       .split('\n')
       .slice(1)
       .map((line) => line.split(':')[0]!.toLowerCase());
-    const real = rejectionResponse(new Rejection('GET /users/:id', 'open', 27_000));
+    const real = rejectionResponse(
+      new Rejection('GET /users/:id', 'open', 27_000),
+      routeScope('GET', '/users/:id'),
+    );
     const expected = Object.keys(real.headers)
       .map((h) => h.toLowerCase())
       .filter((h) => h !== 'content-length');
