@@ -1,7 +1,7 @@
 // Soak (pnpm test:soak): every adapter for SOAK_SECONDS of flipping faults; nothing lost, heals in bounded time, no heap or handle growth.
 
 import { afterAll, describe, expect, it } from 'vitest';
-import { fixtures } from '../conformance/fixtures/index.js';
+import { http1Fixtures as fixtures } from '../conformance/fixtures/index.js';
 import { BREAKER, HEAL_BOUND_MS, runFlippingFaults } from './flipping-faults.js';
 import { grows, MiB, thirds } from './process-health.js';
 

@@ -1,7 +1,7 @@
 // Every adapter through one pass of flipping faults (a fixed number of requests per phase): nothing lost, probes bounded, heals, frees everything.
 
 import { describe, expect, it } from 'vitest';
-import { fixtures } from '../conformance/fixtures/index.js';
+import { http1Fixtures as fixtures } from '../conformance/fixtures/index.js';
 import { BREAKER, runFlippingFaults } from './flipping-faults.js';
 
 /** Requests per phase: each of the seven phases (healthy, aborting, slow, failing, healthy, hanging, mixed) gets this many. */

@@ -3,7 +3,7 @@
 import { BreakerRegistry } from '@breakwater/core';
 import { describe, expect, it } from 'vitest';
 import { send } from '../conformance/http-client.js';
-import { fixtures } from '../conformance/fixtures/index.js';
+import { http1Fixtures as fixtures } from '../conformance/fixtures/index.js';
 import { getHostile, HOSTILE_HEADERS, hostileHeadersApp } from './hostile-headers.js';
 import { floodKeys } from './key-flood.js';
 import { checkRejection } from './load.js';

@@ -5,7 +5,7 @@ import { RedisStore } from '@breakwater/redis';
 import { Redis } from 'ioredis';
 import { Agent } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixtures, type RunningApp } from '../conformance/fixtures/index.js';
+import { http1Fixtures as fixtures, type RunningApp } from '../conformance/fixtures/index.js';
 import { freePort, PrivateRedis } from '../redis/private-redis.js';
 import { MODES, runLoad, shoot, type Mode, type Tally } from './load.js';
 import { soakHandler } from './soak-handler.js';
