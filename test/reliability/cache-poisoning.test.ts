@@ -4,7 +4,7 @@ import { BreakerRegistry } from '@breakwater/core';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  fixtures,
+  http1Fixtures as fixtures,
   type GuardSpec,
   type Handler,
   type RequestView,

@@ -179,7 +179,15 @@ describe.each(fixtures)('hostile input: $name', (fixture) => {
   it('records a streamed response that errors mid-body as a failure, and the client sees it cut short', async () => {
     const registry = new BreakerRegistry();
     const app = await fixture.createApp({
-      options: { registry, name: 'streams', failureThreshold: 2, openDuration: 60_000 },
+      // A cut-off after a good head is one more failure beside the head's success, so a rate
+      // (not a run of consecutive failures) is what catches streams that keep breaking.
+      options: {
+        registry,
+        name: 'streams',
+        failureRateThreshold: 50,
+        minimumCalls: 4,
+        openDuration: 60_000,
+      },
       routes: [
         {
           method: 'GET',
