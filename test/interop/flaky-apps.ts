@@ -1,11 +1,6 @@
 // One flaky route, GET /data, guarded by each adapter on a real 127.0.0.1 server, with every arrival logged.
 
-import {
-  createServer,
-  type OutgoingHttpHeaders,
-  type RequestListener,
-  type ServerResponse,
-} from 'node:http';
+import { createServer, type RequestListener } from 'node:http';
 import { BreakerRegistry, type CircuitBreaker } from '@breakwater/core';
 import { circuitBreaker as expressBreaker } from '@breakwater/express';
 import fastifyCircuitBreaker from '@breakwater/fastify';
@@ -14,6 +9,7 @@ import express from 'express';
 import Fastify from 'fastify';
 import Koa from 'koa';
 import { serveForTest } from '../support/serve.js';
+import { watchSentHeaders } from './sent-headers.js';
 
 /** The breaker of every app: two failures open it for 1.5 s of real time. */
 export const BREAKER = { name: 'data', failureThreshold: 2, openDuration: 1_500 } as const;
@@ -97,26 +93,6 @@ export const adapters: readonly FlakyAdapter[] = [
   },
 ];
 
-/**
- * Reports the `Retry-After` a response sends, whether set with `setHeader` (Express, Koa) or only
- * passed to `writeHead` (Fastify), which Node does not keep where `getHeader` can see it.
- */
-function watchRetryAfter(res: ServerResponse, report: (value: string) => void): void {
-  const writeHead = res.writeHead;
-  res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
-    const headers = args.find((arg) => typeof arg === 'object' && arg !== null);
-    const given =
-      headers === undefined || Array.isArray(headers)
-        ? undefined
-        : Object.entries(headers as OutgoingHttpHeaders).find(
-            ([name]) => name.toLowerCase() === 'retry-after',
-          )?.[1];
-    const value = given ?? this.getHeader('retry-after');
-    if (value !== undefined) report(String(value));
-    return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
-  } as ServerResponse['writeHead'];
-}
-
 /** Starts `adapter`'s flaky app on 127.0.0.1 for the running test (closed when it ends). */
 export async function startFlakyApp(adapter: FlakyAdapter): Promise<FlakyApp> {
   const registry = new BreakerRegistry();
@@ -129,7 +105,7 @@ export async function startFlakyApp(adapter: FlakyAdapter): Promise<FlakyApp> {
       remainingMs: registry.get(BREAKER.name)?.retryAfterMs ?? 0,
     };
     arrivals.push(arrival);
-    watchRetryAfter(res, (value) => (arrival.retryAfter = value));
+    watchSentHeaders(res, (headers) => (arrival.retryAfter = headers['retry-after']));
     res.on('finish', () => (arrival.status = res.statusCode));
     listener(req, res);
   });
