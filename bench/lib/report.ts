@@ -88,6 +88,8 @@ function httpSection(groups: readonly GroupResult[], targets: TargetLine[]): str
     'median (min–max) over rounds; ratios are the median of the per-round ratios to the row named',
     '(below 1 is less CPU per request, above 1 more req/s).',
   ];
+  const floor = floorSection(groups);
+  if (floor.length > 0) lines.push('', ...floor);
   const labelOf = new Map<string, string>();
   for (const g of groups) for (const r of g.rows) labelOf.set(r.row.id, r.row.label);
   for (const g of groups) {
@@ -154,6 +156,47 @@ function httpSection(groups: readonly GroupResult[], targets: TargetLine[]): str
     if (notes.length > 0) lines.push('', ...notes.map((n) => `- ${n}`));
   }
   return lines;
+}
+
+/** The ratios of row `id` to row `vs` in `g`, as "CPU ×a, req/s ×b", or '' when not measured. */
+function ratioCell(g: GroupResult, id: string, vs: string): string {
+  const ratios = g.rows.find((r) => r.row.id === id)?.comparisons.find((c) => c.vs === vs)?.ratios;
+  return ratios ? `CPU ${ratio(ratios.cpu)}, req/s ${ratio(ratios.rps)}` : '';
+}
+
+/**
+ * One line per framework whose closed-path group has a floor row: what the floor costs over bare,
+ * and what Breakwater and the peer cost over the floor and over bare (ratios from the same rounds).
+ */
+function floorSection(groups: readonly GroupResult[]): string[] {
+  const lines = [
+    '### Closed path against the floor',
+    '',
+    'The floor is the bare app plus one no-op middleware/hook that sets the same',
+    "`X-Circuit-Breaker-State: closed` header and observes completion (Express: `res.once('finish')`;",
+    'Koa: after `await next()`; Fastify: `onRequest` + `onResponse`): the least any in-band breaker',
+    'keeping the contract can cost. Ratios are medians of per-round ratios (CPU/req below 1 is',
+    'cheaper; req/s above 1 is faster).',
+    '',
+    '| group | floor vs bare | breakwater vs floor | breakwater vs bare | peer | peer vs floor | peer vs bare |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  let any = false;
+  for (const g of groups) {
+    const floor = g.rows.find((r) => r.row.id.endsWith('-floor'))?.row;
+    if (floor === undefined) continue;
+    const fw = floor.id.slice(0, -'-floor'.length);
+    const bare = `${fw}-bare`;
+    const breakwater = `${fw}-breakwater`;
+    const peer = g.rows.find((r) => ![bare, floor.id, breakwater].includes(r.row.id))?.row;
+    any = true;
+    lines.push(
+      `| ${g.group.title} | ${ratioCell(g, floor.id, bare)} | ${ratioCell(g, breakwater, floor.id)} | ` +
+        `${ratioCell(g, breakwater, bare)} | ${peer?.label ?? ''} | ` +
+        `${peer ? ratioCell(g, peer.id, floor.id) : ''} | ${peer ? ratioCell(g, peer.id, bare) : ''} |`,
+    );
+  }
+  return any ? lines : [];
 }
 
 /** The whole Markdown document. */
