@@ -40,9 +40,13 @@ function microSection(micro: readonly MicroResult[], targets: TargetLine[]): str
     'N calls between full GCs with a young generation too large to be scavenged mid-run, median of',
     "seven rounds. Async cases include the awaiting loop's own promise work; their baseline is the",
     'bare `async` call measured in the same run. Synchronous cases keep the permit in a module',
-    'variable, as an adapter keeps it on the request, so it cannot be optimized away. The last two',
-    'rows build a real (unconnected) `ServerResponse` per call: the second adds what every adapter',
-    'does per admitted request (`Guard.admit` + `attach`, the two contract headers, settling).',
+    'variable, as an adapter keeps it on the request, so it cannot be optimized away. The last four',
+    'rows build a real (unconnected) `IncomingMessage` + `ServerResponse` per call and drive it as',
+    "Node's server and Fastify do: `writeHead(status, headers)`, `end(body)`, then `finish` and",
+    '`close`. The admitted row adds what an adapter adds per request: one `RequestGuard.enter()`',
+    '(breaker, permit, the `writeHead` hook and one `close` listener), the state header stamped and',
+    'the permit settled at the head, the `close` of an ended response. The open row is the same',
+    'call refused: the built-in 503 written through the binding, against the same 503 written bare.',
     'In `--quick` mode times are unwarmed means over 5,000 calls: meaningless, only a smoke test.',
     '',
     '| case | ns/call p50 | ns/call mean | over its baseline | bytes/call | target | holds |',
@@ -51,23 +55,30 @@ function microSection(micro: readonly MicroResult[], targets: TargetLine[]): str
   for (const m of micro) {
     let over = '';
     const base = micro.find((b) => b.name === m.baseline);
-    if (base && base !== m)
-      over = `+${fixed(m.p50 - base.p50, 0)} ns, +${fixed(m.bytes - base.bytes, 0)} B`;
+    const added =
+      base && base !== m ? { ns: m.p50 - base.p50, bytes: m.bytes - base.bytes } : undefined;
+    if (added) over = `+${fixed(added.ns, 0)} ns, +${fixed(added.bytes, 0)} B`;
     let target = '';
     let holds: boolean | undefined;
     if (m.target) {
-      const parts = [`≤ ${m.target.ns} ns`];
-      holds = m.p50 <= m.target.ns;
+      // A target over the baseline is held by what the case adds to it (e.g. per admitted request).
+      const overBase = m.target.overBaseline === true;
+      const judged = overBase
+        ? (added ?? { ns: Number.NaN, bytes: Number.NaN })
+        : { ns: m.p50, bytes: m.bytes };
+      const sign = overBase ? '+' : '';
+      const parts = [`${sign}≤ ${m.target.ns} ns`];
+      holds = judged.ns <= m.target.ns;
       if (m.target.bytes !== undefined) {
-        parts.push(`≤ ${m.target.bytes} B`);
+        parts.push(`${sign}≤ ${m.target.bytes} B`);
         // Under 8 bytes/call is the measurement's own noise (process.memoryUsage, loop).
-        holds = holds && m.bytes < m.target.bytes + 8;
+        holds = holds && judged.bytes < m.target.bytes + 8;
       }
-      target = parts.join(', ');
+      target = parts.join(', ') + (overBase ? ' over baseline' : '');
       targets.push({
         what: `core: ${m.name}`,
         target,
-        measured: `${fixed(m.p50, 1)} ns, ${fixed(m.bytes, 0)} B`,
+        measured: `${sign}${fixed(judged.ns, 1)} ns, ${sign}${fixed(judged.bytes, 0)} B`,
         holds,
       });
     }

@@ -2,10 +2,15 @@
 // Run by run.ts as `node --expose-gc --min-semi-space-size=64 --import tsx micro/core.ts <out.json> [--quick]`.
 
 import { writeFileSync } from 'node:fs';
-import { IncomingMessage, ServerResponse } from 'node:http';
+import { IncomingMessage, ServerResponse, type OutgoingHttpHeaders } from 'node:http';
 import { Socket } from 'node:net';
 import { CircuitBreaker, KeyedBreakers, type Permit, type Rejection } from '@breakwater/core';
-import { rejectionResponse, RequestGuard, type FrameworkBinding } from '@breakwater/core/adapter';
+import {
+  ANSWERED,
+  rejectionResponse,
+  RequestGuard,
+  type FrameworkBinding,
+} from '@breakwater/core/adapter';
 import {
   ConsecutiveBreaker,
   circuitBreaker as cockatielBreaker,
@@ -14,6 +19,7 @@ import {
 } from 'cockatiel';
 import { bench, do_not_optimize, run } from 'mitata';
 import Opossum from 'opossum';
+import { OPEN_503 } from '../lib/payloads.js';
 import { bytesPerCall } from './alloc.js';
 
 /** One benchmark's figures. */
@@ -28,8 +34,12 @@ export interface MicroResult {
   readonly async: boolean;
   /** The case whose figures the report subtracts from this one's ("over"). */
   readonly baseline?: string;
-  /** The case the issue sets a target for. */
-  readonly target?: { readonly ns: number; readonly bytes?: number };
+  /** The case the issue sets a target for; `overBaseline`: held by the figures over its baseline. */
+  readonly target?: {
+    readonly ns: number;
+    readonly bytes?: number;
+    readonly overBaseline?: boolean;
+  };
 }
 
 const [out, ...flags] = process.argv.slice(2);
@@ -74,24 +84,55 @@ const cockatielClosed = cockatiel();
 const cockatielOpen = cockatiel();
 for (let i = 0; i < 5; i++) await cockatielOpen.execute(fail).catch(() => undefined);
 
-// What every adapter does per admitted request, on a real (unconnected) ServerResponse.
+// What every adapter does per request, on a real (unconnected) ServerResponse. The binding writes
+// a short-circuit as Fastify does (status and headers in one writeHead, then end).
 const nodeBinding: FrameworkBinding<IncomingMessage, ServerResponse> = {
   rawRequest: (req) => req,
   rawResponse: (_req, res) => res,
   getHeader: (_req, res, name) => res.getHeader(name),
-  send: (_req, res, reply) => void res.writeHead(reply.status).end(reply.body),
+  send: (_req, res, reply) =>
+    void res.writeHead(reply.status, reply.headers as OutgoingHttpHeaders).end(reply.body),
   callOnReject: () => undefined,
   responded: (_req, res) => res.headersSent,
 };
 const guard = new RequestGuard({ openDuration: OPEN_FOR }, nodeBinding, 'bench-guard');
+const openGuard = new RequestGuard({ openDuration: OPEN_FOR }, nodeBinding, 'bench-guard-open');
+for (const breaker of openGuard.breakers()) {
+  for (let i = 0; i < 10 && breaker.state !== 'open'; i++) {
+    const permit = breaker.tryAcquire();
+    if (permit.admitted) permit.failure();
+  }
+}
+if (openGuard.breakers()[0]?.state !== 'open') throw new Error('could not open the guard breaker');
+
 const socket = new Socket();
 const JSON_HEAD = { 'content-type': 'application/json' };
+const BODY = JSON.stringify({ hello: 'world' });
 let response: ServerResponse | undefined;
-function respond(guarded: boolean): void {
+
+/**
+ * One response the way Node's server and Fastify drive it: a head with its headers object, the
+ * body and end(), then the 'finish' and 'close' the server emits once the socket took the bytes
+ * (an unconnected response buffers them, so both are emitted here). The guard, when given, enters
+ * first: admitted, its hooks stamp and settle on the head and see an ended response on close.
+ */
+function respond(on: RequestGuard<IncomingMessage, ServerResponse> | undefined): void {
   const req = new IncomingMessage(socket);
   const res = new ServerResponse(req);
-  if (guarded) guard.enter(req, res);
-  res.writeHead(200, JSON_HEAD);
+  if (on === undefined || on.enter(req, res) !== ANSWERED) {
+    res.writeHead(200, JSON_HEAD);
+    res.end(BODY);
+  }
+  res.emit('finish');
+  res.emit('close');
+  response = res;
+}
+
+/** The bare counterpart of an open guard's answer: the same 503 written as the binding writes it. */
+function respond503(): void {
+  const req = new IncomingMessage(socket);
+  const res = new ServerResponse(req);
+  res.writeHead(OPEN_503.status, OPEN_503.headers).end(OPEN_503.body);
   res.emit('finish');
   res.emit('close');
   response = res;
@@ -100,6 +141,9 @@ function respond(guarded: boolean): void {
 // Where an adapter keeps the permit between the handler's start and its end (so it escapes).
 let held: Permit | Rejection | undefined;
 let k = 0;
+
+const NODE_200 = 'node: new req/res + writeHead(200, headers) + end + finish/close (no breaker)';
+const NODE_503 = 'node: new req/res + the same 503 written bare + finish/close (no breaker)';
 
 interface Case {
   readonly name: string;
@@ -208,17 +252,31 @@ const cases: Case[] = [
     },
   },
   {
-    name: 'node: new req/res + writeHead + finish/close (no breaker)',
+    name: NODE_200,
     group: 'adapter',
     async: false,
-    fn: () => respond(false),
+    fn: () => respond(undefined),
   },
   {
-    name: 'same + RequestGuard.enter (what adapters add per request)',
+    name: 'same + RequestGuard.enter, admitted (head stamps + settles, close)',
     group: 'adapter',
     async: false,
-    baseline: 'node: new req/res + writeHead + finish/close (no breaker)',
-    fn: () => respond(true),
+    baseline: NODE_200,
+    target: { ns: 300, bytes: 300, overBaseline: true },
+    fn: () => respond(guard),
+  },
+  {
+    name: NODE_503,
+    group: 'adapter',
+    async: false,
+    fn: respond503,
+  },
+  {
+    name: 'RequestGuard.enter rejects (open): built-in 503, close',
+    group: 'adapter',
+    async: false,
+    baseline: NODE_503,
+    fn: () => respond(openGuard),
   },
 ];
 
