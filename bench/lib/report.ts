@@ -19,6 +19,8 @@ const int = (n: number): string => Math.round(n).toLocaleString('en-US');
 const fixed = (n: number, digits = 1): string => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 const range = (s: Spread, f: (n: number) => string): string =>
   `${f(s.median)} (${f(s.min)}–${f(s.max)})`;
+const signed = (n: number, digits: number): string =>
+  Number.isFinite(n) ? `${n < 0 ? '−' : '+'}${Math.abs(n).toFixed(digits)}` : 'n/a';
 const ratio = (n: number): string => `×${n.toFixed(3)}`;
 const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MB`;
 const verdict = (holds: boolean | undefined): string =>
@@ -40,13 +42,16 @@ function microSection(micro: readonly MicroResult[], targets: TargetLine[]): str
     'N calls between full GCs with a young generation too large to be scavenged mid-run, median of',
     "seven rounds. Async cases include the awaiting loop's own promise work; their baseline is the",
     'bare `async` call measured in the same run. Synchronous cases keep the permit in a module',
-    'variable, as an adapter keeps it on the request, so it cannot be optimized away. The last four',
+    'variable, as an adapter keeps it on the request, so it cannot be optimized away. The last five',
     'rows build a real (unconnected) `IncomingMessage` + `ServerResponse` per call and drive it as',
-    "Node's server and Fastify do: `writeHead(status, headers)`, `end(body)`, then `finish` and",
-    '`close`. The admitted row adds what an adapter adds per request: one `RequestGuard.enter()`',
-    '(breaker, permit, the `writeHead` hook and one `close` listener), the state header stamped and',
-    'the permit settled at the head, the `close` of an ended response. The open row is the same',
-    'call refused: the built-in 503 written through the binding, against the same 503 written bare.',
+    "Node's server and Fastify do: `req.headers` read, `writeHead(status, headers)`, `end(body)`,",
+    'then `finish` and `close`. The node floor sets the state header and adds one `close` listener',
+    '(the least that keeps the contract; with a headers object, `setHeader` before `writeHead` puts',
+    'Node on its slower merging path). The admitted row adds what an adapter adds per request: one',
+    '`RequestGuard.enter()` (breaker, permit, the `writeHead` hook and one `close` listener), the state',
+    'header stamped and the permit settled at the head, the `close` of an ended response; its target',
+    'is held by what it adds over bare Node. The open row is the same call refused: the built-in 503',
+    'written through the binding, against the same 503 written bare.',
     'In `--quick` mode times are unwarmed means over 5,000 calls: meaningless, only a smoke test.',
     '',
     '| case | ns/call p50 | ns/call mean | over its baseline | bytes/call | target | holds |',
@@ -57,7 +62,7 @@ function microSection(micro: readonly MicroResult[], targets: TargetLine[]): str
     const base = micro.find((b) => b.name === m.baseline);
     const added =
       base && base !== m ? { ns: m.p50 - base.p50, bytes: m.bytes - base.bytes } : undefined;
-    if (added) over = `+${fixed(added.ns, 0)} ns, +${fixed(added.bytes, 0)} B`;
+    if (added) over = `${signed(added.ns, 0)} ns, ${signed(added.bytes, 0)} B`;
     let target = '';
     let holds: boolean | undefined;
     if (m.target) {
@@ -67,10 +72,10 @@ function microSection(micro: readonly MicroResult[], targets: TargetLine[]): str
         ? (added ?? { ns: Number.NaN, bytes: Number.NaN })
         : { ns: m.p50, bytes: m.bytes };
       const sign = overBase ? '+' : '';
-      const parts = [`${sign}≤ ${m.target.ns} ns`];
+      const parts = [`≤ ${sign}${m.target.ns} ns`];
       holds = judged.ns <= m.target.ns;
       if (m.target.bytes !== undefined) {
-        parts.push(`${sign}≤ ${m.target.bytes} B`);
+        parts.push(`≤ ${sign}${m.target.bytes} B`);
         // Under 8 bytes/call is the measurement's own noise (process.memoryUsage, loop).
         holds = holds && judged.bytes < m.target.bytes + 8;
       }
@@ -78,7 +83,9 @@ function microSection(micro: readonly MicroResult[], targets: TargetLine[]): str
       targets.push({
         what: `core: ${m.name}`,
         target,
-        measured: `${sign}${fixed(judged.ns, 1)} ns, ${sign}${fixed(judged.bytes, 0)} B`,
+        measured: overBase
+          ? `${signed(judged.ns, 1)} ns, ${signed(judged.bytes, 0)} B`
+          : `${fixed(judged.ns, 1)} ns, ${fixed(judged.bytes, 0)} B`,
         holds,
       });
     }

@@ -110,16 +110,30 @@ const JSON_HEAD = { 'content-type': 'application/json' };
 const BODY = JSON.stringify({ hello: 'world' });
 let response: ServerResponse | undefined;
 
+/** What a response does in each adapter row before its head: nothing, a breaker, or the floor. */
+type Before = RequestGuard<IncomingMessage, ServerResponse> | 'floor' | undefined;
+
+/** The floor's completion observer: does nothing. */
+function observed(): void {}
+
 /**
- * One response the way Node's server and Fastify drive it: a head with its headers object, the
- * body and end(), then the 'finish' and 'close' the server emits once the socket took the bytes
- * (an unconnected response buffers them, so both are emitted here). The guard, when given, enters
- * first: admitted, its hooks stamp and settle on the head and see an ended response on close.
+ * One response the way Node's server and Fastify drive it: the request's headers read (every
+ * framework does, so Node builds them in every row), a head with its headers object, the body and
+ * end(), then the 'finish' and 'close' the server emits once the socket took the bytes (an
+ * unconnected response buffers them, so both are emitted here). A guard enters first: admitted,
+ * its hooks stamp and settle on the head and see an ended response on close. The floor sets the
+ * state header and adds one 'close' listener, the least that keeps the contract.
  */
-function respond(on: RequestGuard<IncomingMessage, ServerResponse> | undefined): void {
+function respond(before: Before): void {
   const req = new IncomingMessage(socket);
   const res = new ServerResponse(req);
-  if (on === undefined || on.enter(req, res) !== ANSWERED) {
+  do_not_optimize(req.headers);
+  let answered = false;
+  if (before === 'floor') {
+    res.setHeader('X-Circuit-Breaker-State', 'closed');
+    res.once('close', observed);
+  } else if (before !== undefined) answered = before.enter(req, res) === ANSWERED;
+  if (!answered) {
     res.writeHead(200, JSON_HEAD);
     res.end(BODY);
   }
@@ -132,6 +146,7 @@ function respond(on: RequestGuard<IncomingMessage, ServerResponse> | undefined):
 function respond503(): void {
   const req = new IncomingMessage(socket);
   const res = new ServerResponse(req);
+  do_not_optimize(req.headers);
   res.writeHead(OPEN_503.status, OPEN_503.headers).end(OPEN_503.body);
   res.emit('finish');
   res.emit('close');
@@ -142,7 +157,8 @@ function respond503(): void {
 let held: Permit | Rejection | undefined;
 let k = 0;
 
-const NODE_200 = 'node: new req/res + writeHead(200, headers) + end + finish/close (no breaker)';
+const NODE_200 =
+  'node: new req/res, req.headers, writeHead(200, headers), end, finish/close (no breaker)';
 const NODE_503 = 'node: new req/res + the same 503 written bare + finish/close (no breaker)';
 
 interface Case {
@@ -256,6 +272,13 @@ const cases: Case[] = [
     group: 'adapter',
     async: false,
     fn: () => respond(undefined),
+  },
+  {
+    name: 'node floor: same + setHeader(X-Circuit-Breaker-State) + a close listener',
+    group: 'adapter',
+    async: false,
+    baseline: NODE_200,
+    fn: () => respond('floor'),
   },
   {
     name: 'same + RequestGuard.enter, admitted (head stamps + settles, close)',
