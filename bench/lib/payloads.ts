@@ -1,6 +1,7 @@
 // The bodies every benchmark server sends, so bare and guarded servers answer byte for byte alike.
 
-import { Rejection, rejectionResponse } from '@breakwater/core/adapter';
+import { CircuitBreaker } from '@breakwater/core';
+import { rejectionResponse } from '@breakwater/core/adapter';
 
 /** The hello-world JSON object. */
 export const HELLO: { readonly hello: string } = { hello: 'world' };
@@ -20,4 +21,16 @@ export const OPEN_503: {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string;
-} = rejectionResponse(new Rejection('bench', 'open', 3_600_000));
+} = openReply();
+
+/** The built-in 503 of a breaker tripped by failures (outside any registry), as adapters send it. */
+function openReply(): ReturnType<typeof rejectionResponse> {
+  const breaker = new CircuitBreaker({ name: 'bench', openDuration: 3_600_000, registry: false });
+  for (let i = 0; i < 100 && breaker.state !== 'open'; i++) {
+    const permit = breaker.tryAcquire();
+    if (permit.admitted) permit.failure();
+  }
+  const rejection = breaker.tryAcquire();
+  if (rejection.admitted) throw new Error('the bench breaker did not open');
+  return rejectionResponse(rejection);
+}

@@ -2,10 +2,15 @@
 // Run by run.ts as `node --expose-gc --min-semi-space-size=64 --import tsx micro/core.ts <out.json> [--quick]`.
 
 import { writeFileSync } from 'node:fs';
-import { IncomingMessage, ServerResponse } from 'node:http';
+import { IncomingMessage, ServerResponse, type OutgoingHttpHeaders } from 'node:http';
 import { Socket } from 'node:net';
 import { CircuitBreaker, KeyedBreakers, type Permit, type Rejection } from '@breakwater/core';
-import { rejectionResponse, RequestGuard, type FrameworkBinding } from '@breakwater/core/adapter';
+import {
+  ANSWERED,
+  rejectionResponse,
+  RequestGuard,
+  type FrameworkBinding,
+} from '@breakwater/core/adapter';
 import {
   ConsecutiveBreaker,
   circuitBreaker as cockatielBreaker,
@@ -14,6 +19,7 @@ import {
 } from 'cockatiel';
 import { bench, do_not_optimize, run } from 'mitata';
 import Opossum from 'opossum';
+import { OPEN_503 } from '../lib/payloads.js';
 import { bytesPerCall } from './alloc.js';
 
 /** One benchmark's figures. */
@@ -28,8 +34,12 @@ export interface MicroResult {
   readonly async: boolean;
   /** The case whose figures the report subtracts from this one's ("over"). */
   readonly baseline?: string;
-  /** The case the issue sets a target for. */
-  readonly target?: { readonly ns: number; readonly bytes?: number };
+  /** The case the issue sets a target for; `overBaseline`: held by the figures over its baseline. */
+  readonly target?: {
+    readonly ns: number;
+    readonly bytes?: number;
+    readonly overBaseline?: boolean;
+  };
 }
 
 const [out, ...flags] = process.argv.slice(2);
@@ -74,24 +84,70 @@ const cockatielClosed = cockatiel();
 const cockatielOpen = cockatiel();
 for (let i = 0; i < 5; i++) await cockatielOpen.execute(fail).catch(() => undefined);
 
-// What every adapter does per admitted request, on a real (unconnected) ServerResponse.
+// What every adapter does per request, on a real (unconnected) ServerResponse. The binding writes
+// a short-circuit as Fastify does (status and headers in one writeHead, then end).
 const nodeBinding: FrameworkBinding<IncomingMessage, ServerResponse> = {
   rawRequest: (req) => req,
   rawResponse: (_req, res) => res,
   getHeader: (_req, res, name) => res.getHeader(name),
-  send: (_req, res, reply) => void res.writeHead(reply.status).end(reply.body),
+  send: (_req, res, reply) =>
+    void res.writeHead(reply.status, reply.headers as OutgoingHttpHeaders).end(reply.body),
   callOnReject: () => undefined,
   responded: (_req, res) => res.headersSent,
 };
 const guard = new RequestGuard({ openDuration: OPEN_FOR }, nodeBinding, 'bench-guard');
+const openGuard = new RequestGuard({ openDuration: OPEN_FOR }, nodeBinding, 'bench-guard-open');
+for (const breaker of openGuard.breakers()) {
+  for (let i = 0; i < 10 && breaker.state !== 'open'; i++) {
+    const permit = breaker.tryAcquire();
+    if (permit.admitted) permit.failure();
+  }
+}
+if (openGuard.breakers()[0]?.state !== 'open') throw new Error('could not open the guard breaker');
+
 const socket = new Socket();
 const JSON_HEAD = { 'content-type': 'application/json' };
+const BODY = JSON.stringify({ hello: 'world' });
 let response: ServerResponse | undefined;
-function respond(guarded: boolean): void {
+
+/** What a response does in each adapter row before its head: nothing, a breaker, or the floor. */
+type Before = RequestGuard<IncomingMessage, ServerResponse> | 'floor' | undefined;
+
+/** The floor's completion observer: does nothing. */
+function observed(): void {}
+
+/**
+ * One response the way Node's server and Fastify drive it: the request's headers read (every
+ * framework does, so Node builds them in every row), a head with its headers object, the body and
+ * end(), then the 'finish' and 'close' the server emits once the socket took the bytes (an
+ * unconnected response buffers them, so both are emitted here). A guard enters first: admitted,
+ * its hooks stamp and settle on the head and see an ended response on close. The floor sets the
+ * state header and adds one 'close' listener, the least that keeps the contract.
+ */
+function respond(before: Before): void {
   const req = new IncomingMessage(socket);
   const res = new ServerResponse(req);
-  if (guarded) guard.enter(req, res);
-  res.writeHead(200, JSON_HEAD);
+  do_not_optimize(req.headers);
+  let answered = false;
+  if (before === 'floor') {
+    res.setHeader('X-Circuit-Breaker-State', 'closed');
+    res.once('close', observed);
+  } else if (before !== undefined) answered = before.enter(req, res) === ANSWERED;
+  if (!answered) {
+    res.writeHead(200, JSON_HEAD);
+    res.end(BODY);
+  }
+  res.emit('finish');
+  res.emit('close');
+  response = res;
+}
+
+/** The bare counterpart of an open guard's answer: the same 503 written as the binding writes it. */
+function respond503(): void {
+  const req = new IncomingMessage(socket);
+  const res = new ServerResponse(req);
+  do_not_optimize(req.headers);
+  res.writeHead(OPEN_503.status, OPEN_503.headers).end(OPEN_503.body);
   res.emit('finish');
   res.emit('close');
   response = res;
@@ -100,6 +156,10 @@ function respond(guarded: boolean): void {
 // Where an adapter keeps the permit between the handler's start and its end (so it escapes).
 let held: Permit | Rejection | undefined;
 let k = 0;
+
+const NODE_200 =
+  'node: new req/res, req.headers, writeHead(200, headers), end, finish/close (no breaker)';
+const NODE_503 = 'node: new req/res + the same 503 written bare + finish/close (no breaker)';
 
 interface Case {
   readonly name: string;
@@ -208,17 +268,38 @@ const cases: Case[] = [
     },
   },
   {
-    name: 'node: new req/res + writeHead + finish/close (no breaker)',
+    name: NODE_200,
     group: 'adapter',
     async: false,
-    fn: () => respond(false),
+    fn: () => respond(undefined),
   },
   {
-    name: 'same + RequestGuard.enter (what adapters add per request)',
+    name: 'node floor: same + setHeader(X-Circuit-Breaker-State) + a close listener',
     group: 'adapter',
     async: false,
-    baseline: 'node: new req/res + writeHead + finish/close (no breaker)',
-    fn: () => respond(true),
+    baseline: NODE_200,
+    fn: () => respond('floor'),
+  },
+  {
+    name: 'same + RequestGuard.enter, admitted (head stamps + settles, close)',
+    group: 'adapter',
+    async: false,
+    baseline: NODE_200,
+    target: { ns: 300, bytes: 300, overBaseline: true },
+    fn: () => respond(guard),
+  },
+  {
+    name: NODE_503,
+    group: 'adapter',
+    async: false,
+    fn: respond503,
+  },
+  {
+    name: 'RequestGuard.enter rejects (open): built-in 503, close',
+    group: 'adapter',
+    async: false,
+    baseline: NODE_503,
+    fn: () => respond(openGuard),
   },
 ];
 

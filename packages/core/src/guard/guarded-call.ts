@@ -57,7 +57,7 @@ export class GuardedCall {
     this.writeHead = res.writeHead as WriteHead;
     if (hooked[CALL] === undefined) {
       hooked[CALL] = this;
-      res.writeHead = hookedWriteHead as ServerResponse['writeHead'];
+      res.writeHead = GuardedCall.hookedWriteHead as ServerResponse['writeHead'];
       res.on('close', closedHook);
     } else {
       // A nested guard on the same response: closures of its own (rare).
@@ -87,14 +87,32 @@ export class GuardedCall {
     writeHead: WriteHead,
   ): ServerResponse {
     const headers = this.stamp(res, typeof args[1] === 'object' ? args[1] : args[2]);
-    let written: ServerResponse;
-    if (headers === undefined) written = writeHead.apply(res, args as unknown[]);
-    else {
-      const copy = Array.from(args);
-      copy[typeof copy[1] === 'object' ? 1 : 2] = headers;
-      written = writeHead.apply(res, copy);
-    }
+    const written =
+      headers === undefined
+        ? writeHead.apply(res, args as unknown[])
+        : writeHead.apply(res, withHeaders(args, headers));
     this.headOut(res);
+    return written;
+  }
+
+  /**
+   * The `writeHead` every first guard of a response installs: one shared function, no closure.
+   * It does what {@link GuardedCall.writeHeadThrough} does, inline, so that its own `arguments`
+   * go straight to `apply()`: handed on to another function, they would be materialized first.
+   */
+  private static hookedWriteHead(this: Hooked): ServerResponse {
+    const call = this[CALL]!;
+    /* eslint-disable prefer-rest-params -- `arguments` avoids an array per response */
+    const headers = call.stamp(
+      this,
+      typeof arguments[1] === 'object' ? arguments[1] : arguments[2],
+    );
+    const written =
+      headers === undefined
+        ? call.writeHead!.apply(this, arguments as unknown as unknown[])
+        : call.writeHead!.apply(this, withHeaders(arguments, headers));
+    /* eslint-enable prefer-rest-params */
+    call.headOut(this);
     return written;
   }
 
@@ -195,11 +213,11 @@ export class GuardedCall {
   }
 }
 
-/** The `writeHead` every first guard of a response installs: one shared function, no closure. */
-function hookedWriteHead(this: Hooked): ServerResponse {
-  const call = this[CALL]!;
-  // eslint-disable-next-line prefer-rest-params -- `arguments` avoids an array per response
-  return call.writeHeadThrough(this, arguments, call.writeHead!);
+/** A copy of `writeHead`'s arguments with `headers` in place of the headers object given. */
+function withHeaders(args: ArrayLike<unknown>, headers: OutgoingHttpHeaders): unknown[] {
+  const copy = Array.from(args);
+  copy[typeof copy[1] === 'object' ? 1 : 2] = headers;
+  return copy;
 }
 
 /** The `close` listener every first guard adds (shared: no closure per request). */
