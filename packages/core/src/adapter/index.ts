@@ -26,3 +26,12 @@ export { EventSource } from '../event-source.js';
 export { warnOnce } from '../logger.js';
 export { invalid as invalidOption, optionNames } from '../validate.js';
 export { BREAKER_OPTION_NAMES, parseBreakerOptions, type BreakerConfig } from '../configuration.js';
+export {
+  WebCall,
+  WebGuard,
+  brokenOffByServer,
+  isWebShortCircuit,
+  type WebBinding,
+  type WebRefusal,
+  type WebVerdict,
+} from '../guard/web-guard.js';
