@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../clock.js';
 import { BreakerRegistry } from '../registry.js';
 import type { GuardOptions } from './guard-options.js';
-import type { WebCall} from './web-guard.js';
+import type { WebCall } from './web-guard.js';
 import { WebGuard, type WebBinding } from './web-guard.js';
 
 /** The context a Web adapter would pass: the request, and headers the app set before the guard. */

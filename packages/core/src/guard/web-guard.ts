@@ -2,7 +2,7 @@
 
 import type { CacheRequest } from '../cache/cache-options.js';
 import { isPromiseLike } from '../cache/maybe-promise.js';
-import type { ResponseCache} from '../cache/response-cache.js';
+import type { ResponseCache } from '../cache/response-cache.js';
 import { type CachedReply } from '../cache/response-cache.js';
 import type { ResponseCapture } from '../cache/response-capture.js';
 import { CircuitBreaker } from '../circuit-breaker.js';
