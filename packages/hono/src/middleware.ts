@@ -3,8 +3,10 @@
 import type { GuardOptions, Rejection } from '@breakwater/core';
 import {
   brokenOffByServer,
+  isPromiseLike,
   routeBreakerName,
   WebGuard,
+  type WebAnswer,
   type WebBinding,
 } from '@breakwater/core/adapter';
 import type { Context, MiddlewareHandler } from 'hono';
@@ -50,16 +52,23 @@ const binding: WebBinding<Context> = {
 };
 
 /**
- * Sends a short-circuit through `c`, so that the headers the app set before the guard (`cors()`)
- * stay and ours win over them (assigning the Response to `c.res` would copy the old ones over ours).
+ * Writes a short-circuit reply through `c`, so that the headers the app set before the guard
+ * (`cors()`) stay and ours win over them (a Response assigned to `c.res` would get the old ones
+ * copied over ours). A `Response` from `onReject` is sent as it is.
  */
-function respond(c: Context, response: Response): Response {
-  response.headers.forEach((value, name) => {
-    if (name !== 'set-cookie') c.header(name, value);
-  });
-  for (const cookie of response.headers.getSetCookie())
-    c.header('set-cookie', cookie, { append: true });
-  return c.newResponse(response.body, response.status as ContentfulStatusCode);
+function respond(c: Context, answer: WebAnswer): Response {
+  if (answer instanceof Response) return answer;
+  const headers = answer.headers;
+  for (const name in headers) {
+    const value = headers[name]!;
+    if (typeof value === 'string') c.header(name, value);
+    else for (const item of value) c.header(name, item, { append: true });
+  }
+  const body = answer.body;
+  return c.newResponse(
+    typeof body === 'string' ? body : new Uint8Array(body),
+    answer.status as ContentfulStatusCode,
+  );
 }
 
 /**
@@ -80,7 +89,7 @@ export function circuitBreaker(options: HonoCircuitBreakerOptions = {}): Middlew
     if (verdict === undefined) return next();
     if (!verdict.admitted) {
       const answer = guard.answer(c, verdict);
-      return respond(c, answer instanceof Response ? answer : await answer);
+      return respond(c, isPromiseLike(answer) ? await answer : answer);
     }
     const node = nodeBindings(c);
     if (node !== undefined) {
@@ -104,7 +113,8 @@ export function circuitBreaker(options: HonoCircuitBreakerOptions = {}): Middlew
       if (!verdict.permit.settled) verdict.permit.record({ error });
       throw error;
     }
-    const out = verdict.finish(c.res, c.error, false, node === undefined);
+    const crossOrigin = node === undefined ? undefined : node.incoming.headers.origin !== undefined;
+    const out = verdict.finish(c.res, c.error, node === undefined, crossOrigin);
     const response = out instanceof Response ? out : await out;
     if (response !== c.res) {
       c.res = undefined; // replace, not merge: the old headers must not come back

@@ -31,6 +31,8 @@ export {
   WebGuard,
   brokenOffByServer,
   isWebShortCircuit,
+  webResponse,
+  type WebAnswer,
   type WebBinding,
   type WebRefusal,
   type WebVerdict,

@@ -5,7 +5,7 @@ import { ManualClock } from '../clock.js';
 import { BreakerRegistry } from '../registry.js';
 import type { GuardOptions } from './guard-options.js';
 import type { WebCall } from './web-guard.js';
-import { WebGuard, type WebBinding } from './web-guard.js';
+import { WebGuard, webResponse, type WebBinding } from './web-guard.js';
 
 /** The context a Web adapter would pass: the request, and headers the app set before the guard. */
 interface Ctx {
@@ -50,8 +50,11 @@ async function run(
 ): Promise<Response> {
   const verdict = guard.enter(ctx);
   if (verdict === undefined) return respond();
-  if (!verdict.admitted) return guard.answer(ctx, verdict);
-  return verdict.finish(respond(), error, false, false);
+  if (!verdict.admitted) {
+    const answer = await guard.answer(ctx, verdict);
+    return answer instanceof Response ? answer : webResponse(answer);
+  }
+  return verdict.finish(respond(), error, false);
 }
 
 const fail = (): Response => new Response('boom', { status: 500 });
@@ -101,7 +104,7 @@ describe('WebGuard', () => {
     const probe = guard.enter(ctxOf()) as WebCall;
     probe.connectionClosed(false);
     expect(breaker.inFlight).toBe(1); // the half-open slot is still taken
-    probe.finish(ok(), undefined, false, false);
+    probe.finish(ok(), undefined, false);
     expect(breaker.inFlight).toBe(0);
     expect(breaker.state).toBe('half-open');
   });
@@ -118,7 +121,7 @@ describe('WebGuard', () => {
     const frozen = new Response(body, { status: 200 });
     Object.defineProperty(frozen, 'headers', { value: immutable.headers });
     const verdict = guard.enter(ctxOf()) as WebCall;
-    const res = (await verdict.finish(frozen, undefined, false, true)) as Response;
+    const res = (await verdict.finish(frozen, undefined, true)) as Response;
     expect(res).not.toBe(frozen);
     expect(res.headers.get('x-circuit-breaker-state')).toBe('closed');
     await expect(res.text()).rejects.toThrow();

@@ -60,6 +60,17 @@ export interface WebRefusal {
   readonly rejection: Rejection;
 }
 
+/**
+ * How {@link WebGuard.answer} answers a refusal: a plain reply (the built-in 503 or a cached
+ * response) for the adapter to write its framework's way, or the `Response` `onReject` returned.
+ */
+export type WebAnswer = GuardReply | Response;
+
+/** A {@link GuardReply} as a Web `Response` (list values become repeated headers). */
+export function webResponse(reply: GuardReply): Response {
+  return new Response(bodyOf(reply), { status: reply.status, headers: replyHeaders(reply) });
+}
+
 /** What {@link WebGuard.enter} decided: pass unguarded (`undefined`), a refusal, or an admitted call. */
 export type WebVerdict = WebCall | WebRefusal | undefined;
 
@@ -157,7 +168,7 @@ export class WebGuard<Ctx> {
    * (the state headers set first), else the built-in 503 with the app's expose list merged.
    * Synchronous without a cache and an `onReject`.
    */
-  answer(ctx: Ctx, refusal: WebRefusal): Response | Promise<Response> {
+  answer(ctx: Ctx, refusal: WebRefusal): WebAnswer | Promise<WebAnswer> {
     markWebShortCircuit(this.binding.request(ctx));
     if (this.cache === undefined && this.config.onReject === undefined)
       return this.builtIn(ctx, refusal);
@@ -174,7 +185,7 @@ export class WebGuard<Ctx> {
     return all;
   }
 
-  private async answerAsync(ctx: Ctx, { breaker, rejection }: WebRefusal): Promise<Response> {
+  private async answerAsync(ctx: Ctx, { breaker, rejection }: WebRefusal): Promise<WebAnswer> {
     const request = this.binding.request(ctx);
     if (this.cache !== undefined) {
       let cached: CachedReply | undefined;
@@ -192,8 +203,7 @@ export class WebGuard<Ctx> {
       }
       if (cached !== undefined) {
         const headers = servedHeaders(cached, wireState(rejection.state));
-        const reply: GuardReply = { status: cached.status, headers, body: cached.body ?? '' };
-        return new Response(bodyOf(reply), { status: reply.status, headers: replyHeaders(reply) });
+        return { status: cached.status, headers, body: cached.body ?? '' };
       }
     }
     const onReject = this.config.onReject;
@@ -219,12 +229,16 @@ export class WebGuard<Ctx> {
     return this.builtIn(ctx, { admitted: false, breaker, rejection });
   }
 
-  private builtIn(ctx: Ctx, { rejection }: WebRefusal): Response {
+  /** The built-in 503, as a plain reply (no `Response` built twice), the app's expose list merged. */
+  private builtIn(ctx: Ctx, { rejection }: WebRefusal): GuardReply {
     const reply = rejectionResponse(rejection);
-    const headers = replyHeaders(reply);
     const own = this.binding.getHeader(ctx, EXPOSE);
-    if (own !== undefined) headers.set('Access-Control-Expose-Headers', mergeExposeHeaders(own));
-    return new Response(reply.body, { status: reply.status, headers });
+    if (own === undefined) return reply;
+    return {
+      status: reply.status,
+      headers: { ...reply.headers, 'Access-Control-Expose-Headers': mergeExposeHeaders(own) },
+      body: reply.body,
+    };
   }
 
   private routeSource(ctx: Ctx): Source {
@@ -307,6 +321,7 @@ export class WebCall {
   readonly admitted = true as const;
   private headOut = false;
   private clientGone = false;
+  private crossOrigin: boolean | undefined = undefined;
 
   constructor(
     /** The breaker that admitted the call. */
@@ -321,21 +336,24 @@ export class WebCall {
   /**
    * The handler produced `response` (or threw `error`, which the framework turned into it): stamps
    * the state and expose headers, judges the call by the status (a request an inner breaker
-   * answered, or whose client left when `aborted`, is ignored), and runs the cache (stores a GET,
+   * answered, or whose client left ({@link WebCall.connectionClosed}), is ignored), and runs the
+   * cache (stores a GET,
    * invalidates after an unsafe method, with `staleIfError` replaces a failure). Returns the
    * response to send: the same object when its headers could be changed in place.
    * With `watchBody`, a body that errors mid-way is recorded as a failure (for runtimes where
-   * the adapter cannot see the connection).
+   * the adapter cannot see the connection). `crossOrigin` says whether the request carries
+   * `Origin` when the adapter knows it cheaply; else the request's headers are read.
    */
   finish(
     response: Response,
     error: unknown,
-    aborted: boolean,
     watchBody: boolean,
+    crossOrigin?: boolean,
   ): Response | Promise<Response> {
     this.headOut = true;
+    this.crossOrigin = crossOrigin;
     const permit = this.permit;
-    if (aborted || this.clientGone || isWebShortCircuit(this.request)) {
+    if (this.clientGone || isWebShortCircuit(this.request)) {
       if (!permit.settled) permit.ignore();
       return response;
     }
@@ -395,9 +413,8 @@ export class WebCall {
     }
     if (found === undefined) return this.deliver(response, cache, state, watchBody);
     const headers = servedHeaders(found, state);
-    const reply: GuardReply = { status: found.status, headers, body: found.body ?? '' };
     void response.body?.cancel().catch(() => {});
-    return new Response(bodyOf(reply), { status: reply.status, headers: replyHeaders(reply) });
+    return webResponse({ status: found.status, headers, body: found.body ?? '' });
   }
 
   private deliver(
@@ -434,7 +451,7 @@ export class WebCall {
     if (!headers.has(STATE_HEADER)) headers.set(STATE_HEADER, state);
     const expose = headers.get(EXPOSE);
     if (expose !== null) headers.set('Access-Control-Expose-Headers', mergeExposeHeaders(expose));
-    else if (this.request.headers.has('origin'))
+    else if (this.crossOrigin ?? this.request.headers.has('origin'))
       headers.set('Access-Control-Expose-Headers', EXPOSED_HEADERS);
   }
 
