@@ -37,6 +37,9 @@ function nodeBindings(c: Context): NodeBindings | undefined {
     : undefined;
 }
 
+const isExpose = (name: string): boolean =>
+  name.length === 29 && name.toLowerCase() === 'access-control-expose-headers';
+
 /** How Hono is bound to core: everything goes through `c`. */
 const binding: WebBinding<Context> = {
   request: (c) => c.req.raw,
@@ -46,8 +49,13 @@ const binding: WebBinding<Context> = {
     if (route === undefined || route.method === 'ALL') return undefined;
     return routeBreakerName(c.req.method, route.path);
   },
-  getHeader: (c, name) => c.res.headers.get(name) ?? undefined,
-  setHeader: (c, name, value) => c.header(name, value),
+  /**
+   * Not read: `c.res` would build a Response early, which Hono then copies when the answer is
+   * assigned. The expose list is appended instead (see {@link respond}), which merges it with the
+   * one the app set before the guard.
+   */
+  getHeader: () => undefined,
+  setHeader: (c, name, value) => c.header(name, value, { append: isExpose(name) }),
   callOnReject: (onReject, c, rejection) => (onReject as HonoOnReject)(c, rejection),
 };
 
@@ -61,7 +69,7 @@ function respond(c: Context, answer: WebAnswer): Response {
   const headers = answer.headers;
   for (const name in headers) {
     const value = headers[name]!;
-    if (typeof value === 'string') c.header(name, value);
+    if (typeof value === 'string') c.header(name, value, { append: isExpose(name) });
     else for (const item of value) c.header(name, item, { append: true });
   }
   const body = answer.body;
