@@ -61,8 +61,8 @@ const binding: WebBinding<Context> = {
 
 /**
  * Writes a short-circuit reply through `c`, so that the headers the app set before the guard
- * (`cors()`) stay and ours win over them (a Response assigned to `c.res` would get the old ones
- * copied over ours). A `Response` from `onReject` is sent as it is.
+ * (`cors()`) stay, ours win over them, and our expose list is appended to theirs. A `Response`
+ * from `onReject` is sent as it is.
  */
 function respond(c: Context, answer: WebAnswer): Response {
   if (answer instanceof Response) return answer;
