@@ -9,7 +9,7 @@ export default defineConfig({
     alias: [
       { find: /^@breakwater\/core\/adapter$/, replacement: src('core/src/adapter/index.ts') },
       {
-        find: /^@breakwater\/(core|express|koa|fastify|redis|prometheus|opentelemetry|client)$/,
+        find: /^@breakwater\/(core|express|koa|fastify|redis|prometheus|opentelemetry|client|hono|nestjs)$/,
         replacement: src('$1/src/index.ts'),
       },
     ],

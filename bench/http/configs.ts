@@ -235,6 +235,39 @@ const extrasGroup: Group = {
   ],
 };
 
+/** A bare-vs-Breakwater pair (closed, then open) for a framework without a peer or a target yet. */
+function reachGroup(server: 'hono' | 'nestjs', title: string): Group {
+  return {
+    title: `${title}: bare vs Breakwater`,
+    rows: [
+      {
+        id: `${server}-bare`,
+        label: `${server} bare`,
+        server: `${server}-bare`,
+        path: '/hello',
+        status: 200,
+      },
+      {
+        id: `${server}-breakwater`,
+        label: `${server} + breakwater (closed)`,
+        server: `${server}-breakwater`,
+        path: '/hello',
+        status: 200,
+        compare: [{ vs: `${server}-bare` }],
+      },
+      {
+        id: `${server}-breakwater-open`,
+        label: `${server} + breakwater (open, 503)`,
+        server: `${server}-breakwater`,
+        options: { state: 'open' },
+        path: '/hello',
+        status: 503,
+        compare: [{ vs: `${server}-bare` }],
+      },
+    ],
+  };
+}
+
 /** Every group, in the order they run and appear in RESULTS.md. */
 export const GROUPS: readonly Group[] = [
   ...FRAMEWORKS.map(closedGroup),
@@ -242,4 +275,6 @@ export const GROUPS: readonly Group[] = [
   ...FRAMEWORKS.map(cachedGroup),
   keyedGroup,
   extrasGroup,
+  reachGroup('hono', 'Hono 4 (@hono/node-server)'),
+  reachGroup('nestjs', 'NestJS 12 (platform-express)'),
 ];

@@ -27,3 +27,14 @@ export { Permit, Rejection } from '../permit.js';
 export { warnOnce } from '../logger.js';
 export { invalid as invalidOption, optionNames } from '../validate.js';
 export { BREAKER_OPTION_NAMES, parseBreakerOptions, type BreakerConfig } from '../configuration.js';
+export {
+  WebCall,
+  WebGuard,
+  brokenOffByServer,
+  isWebShortCircuit,
+  webResponse,
+  type WebAnswer,
+  type WebBinding,
+  type WebRefusal,
+  type WebVerdict,
+} from '../guard/web-guard.js';

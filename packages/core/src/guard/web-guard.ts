@@ -1,0 +1,528 @@
+// The request guard for Web-standard Request/Response frameworks (Hono): resolve, admit, answer, judge the head.
+
+import type { CacheRequest } from '../cache/cache-options.js';
+import { isPromiseLike } from '../cache/maybe-promise.js';
+import type { ResponseCache } from '../cache/response-cache.js';
+import { type CachedReply } from '../cache/response-cache.js';
+import type { ResponseCapture } from '../cache/response-capture.js';
+import { CircuitBreaker } from '../circuit-breaker.js';
+import { withConfig } from '../configuration.js';
+import { EXPOSED_HEADERS, mergeExposeHeaders, STATE_HEADER } from '../http/headers.js';
+import { rejectionResponse } from '../http/problem.js';
+import { KeyedBreakers } from '../keyed-breakers.js';
+import { warnOnce } from '../logger.js';
+import type { Permit, Rejection } from '../permit.js';
+import { nextBreakerName } from '../registry.js';
+import { wireState } from '../state.js';
+import { createGuardCache } from './guard-cache.js';
+import type { GuardReply } from './guard.js';
+import {
+  isGuardConfig,
+  parseGuardOptions,
+  type GuardConfig,
+  type GuardOptions,
+} from './guard-options.js';
+import { servedHeaders } from './served-headers.js';
+
+export { brokenOffByServer } from './broken-off.js';
+
+const UNSAFE_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const EXPOSE = 'access-control-expose-headers';
+const UNTYPED_BODY = 'text/plain; charset=UTF-8';
+/** Set on a `Request` a breaker answered, so that no guard around it records that answer. */
+const SHORT_CIRCUIT: unique symbol = Symbol.for('breakwater.short-circuit') as never;
+
+/**
+ * How a Web-standard framework is bound to core, given once per middleware. `Ctx` is what the
+ * framework hands a middleware (Hono's `c`).
+ */
+export interface WebBinding<Ctx> {
+  /** The Web `Request`. */
+  request(ctx: Ctx): Request;
+  /** The breaker name of the matched route (`GET /users/:id`), when known per request. */
+  routeName?(ctx: Ctx): string | undefined;
+  /** A response header the app set before the guard (for the expose list of a short-circuit). */
+  getHeader(ctx: Ctx, name: string): string | undefined;
+  /** Sets a response header the framework's way (the state headers `onReject` is promised). */
+  setHeader(ctx: Ctx, name: string, value: string): void;
+  /** Calls the user's `onReject`; a `Response` it returns (or resolves to) is sent. */
+  callOnReject(
+    onReject: (...args: never[]) => unknown,
+    ctx: Ctx,
+    rejection: Rejection,
+  ): Response | undefined | void | Promise<Response | undefined | void>;
+}
+
+/** A request the breaker refused: answer it with {@link WebGuard.answer}. */
+export interface WebRefusal {
+  readonly admitted: false;
+  readonly breaker: CircuitBreaker;
+  readonly rejection: Rejection;
+}
+
+/**
+ * How {@link WebGuard.answer} answers a refusal: a plain reply (the built-in 503 or a cached
+ * response) for the adapter to write its framework's way, or the `Response` `onReject` returned.
+ */
+export type WebAnswer = GuardReply | Response;
+
+/** A {@link GuardReply} as a Web `Response` (list values become repeated headers). */
+export function webResponse(reply: GuardReply): Response {
+  return new Response(bodyOf(reply), { status: reply.status, headers: replyHeaders(reply) });
+}
+
+/** What {@link WebGuard.enter} decided: pass unguarded (`undefined`), a refusal, or an admitted call. */
+export type WebVerdict = WebCall | WebRefusal | undefined;
+
+/** Where a request's breaker comes from: one breaker, or a keyed family. */
+type Source = CircuitBreaker | KeyedBreakers;
+
+/** The cache request of a Web request: method, path and query, lower-case header names. */
+function cacheRequestOf(request: Request): CacheRequest {
+  const url = request.url;
+  const start = url.indexOf('/', url.indexOf('//') + 2);
+  const headers: Record<string, string> = {};
+  request.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  return { method: request.method, url: start === -1 ? '/' : url.slice(start), headers };
+}
+
+/** A Response's headers as a plain object with lower-case names (`Set-Cookie` kept as a list). */
+function headerRecord(headers: Headers): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  headers.forEach((value, name) => {
+    out[name] = value;
+  });
+  const cookies = headers.getSetCookie();
+  if (cookies.length > 0) out['set-cookie'] = cookies;
+  return out;
+}
+
+/** A reply's headers as `Headers` (a list value becomes repeated headers). */
+function replyHeaders(reply: GuardReply): Headers {
+  const headers = new Headers();
+  for (const name in reply.headers) {
+    const value = reply.headers[name]!;
+    if (typeof value === 'string') headers.set(name, value);
+    else for (const item of value) headers.append(name, item);
+  }
+  return headers;
+}
+
+/** Whether a breaker answered `request` (its own 503 or a cached reply). */
+export function isWebShortCircuit(request: Request): boolean {
+  return (request as unknown as Record<symbol, boolean | undefined>)[SHORT_CIRCUIT] === true;
+}
+
+function markWebShortCircuit(request: Request): void {
+  (request as unknown as Record<symbol, boolean>)[SHORT_CIRCUIT] = true;
+}
+
+/**
+ * The guard of one Web middleware: the same options, breaker naming, keys, skips, cache and 503
+ * contract as {@link RequestGuard}, for frameworks that hand over a `Request` and take a `Response`.
+ * The adapter calls {@link WebGuard.enter} before the handler and {@link WebCall.finish} with the
+ * response the handler produced (its head is judged), or {@link WebGuard.answer} for a refusal.
+ */
+export class WebGuard<Ctx> {
+  /** The parsed options. */
+  readonly config: GuardConfig<Ctx>;
+  /** The response cache, when the `cache` option is on. */
+  readonly cache: ResponseCache | undefined;
+  private readonly fixed: Source | undefined;
+  private readonly byRoute = new Map<string, Source>();
+  private unrouted: Source | undefined;
+
+  constructor(
+    options: GuardOptions<Ctx, unknown> | GuardConfig<Ctx>,
+    private readonly binding: WebBinding<Ctx>,
+  ) {
+    this.config = isGuardConfig<Ctx>(options) ? options : parseGuardOptions(options);
+    const name = this.config.breaker.name;
+    if (name !== undefined) this.fixed = this.create(name);
+    this.cache = createGuardCache(this.config.cache, this.config.breaker.clock)?.cache;
+  }
+
+  /** The one call per request before the handler: pass (`undefined`), refuse, or admit. */
+  enter(ctx: Ctx): WebVerdict {
+    const request = this.binding.request(ctx);
+    if (request.method === 'OPTIONS' && request.headers.has('access-control-request-method')) {
+      return undefined; // a CORS preflight touches no dependency
+    }
+    if (this.config.skip !== undefined && this.skips(ctx)) return undefined;
+    const source = this.fixed ?? this.routeSource(ctx);
+    let breaker: CircuitBreaker;
+    if (source instanceof KeyedBreakers) {
+      const key = this.keyOf(ctx);
+      if (key === undefined) return undefined;
+      breaker = source.get(key);
+    } else breaker = source;
+    const permit = breaker.tryAcquire();
+    if (!permit.admitted) return { admitted: false, breaker, rejection: permit };
+    return new WebCall(breaker, permit, request, this.cache, this.config.logger);
+  }
+
+  /**
+   * Answers a refusal: a stored response when the cache has one, else `onReject`'s `Response`
+   * (the state headers set first), else the built-in 503 with the app's expose list merged.
+   * Synchronous without a cache and an `onReject`.
+   */
+  answer(ctx: Ctx, refusal: WebRefusal): WebAnswer | Promise<WebAnswer> {
+    markWebShortCircuit(this.binding.request(ctx));
+    if (this.cache === undefined && this.config.onReject === undefined)
+      return this.builtIn(ctx, refusal);
+    return this.answerAsync(ctx, refusal);
+  }
+
+  /** Every breaker this guard created or shares so far. */
+  breakers(): CircuitBreaker[] {
+    const all: CircuitBreaker[] = [];
+    for (const source of [this.fixed, this.unrouted, ...this.byRoute.values()]) {
+      if (source instanceof KeyedBreakers) all.push(...source.values());
+      else if (source !== undefined) all.push(source);
+    }
+    return all;
+  }
+
+  private async answerAsync(ctx: Ctx, { breaker, rejection }: WebRefusal): Promise<WebAnswer> {
+    const request = this.binding.request(ctx);
+    if (this.cache !== undefined) {
+      let cached: CachedReply | undefined;
+      try {
+        let lookup = cacheRequestOf(request);
+        if (lookup.method === 'HEAD' && this.cache.config.methods.has('HEAD')) {
+          lookup = { method: 'GET', url: lookup.url, headers: lookup.headers };
+        }
+        if (lookup.method !== 'HEAD') {
+          const found = this.cache.lookup(lookup, 'circuit-open', breaker);
+          cached = isPromiseLike(found) ? await found : found;
+        }
+      } catch {
+        cached = undefined; // a failing cache is a miss
+      }
+      if (cached !== undefined) {
+        const headers = servedHeaders(cached, wireState(rejection.state));
+        return { status: cached.status, headers, body: cached.body ?? '' };
+      }
+    }
+    const onReject = this.config.onReject;
+    if (onReject !== undefined) {
+      const binding = this.binding;
+      binding.setHeader(ctx, STATE_HEADER, wireState(rejection.state));
+      binding.setHeader(
+        ctx,
+        'Access-Control-Expose-Headers',
+        mergeExposeHeaders(binding.getHeader(ctx, EXPOSE)),
+      );
+      try {
+        const out = await binding.callOnReject(onReject, ctx, rejection);
+        if (out instanceof Response) return out;
+      } catch (error) {
+        warnOnce(
+          this.config.logger,
+          'ERR_BREAKWATER_ON_REJECT_THREW',
+          `onReject threw (${String(error)}); the built-in 503 is sent`,
+        );
+      }
+    }
+    return this.builtIn(ctx, { admitted: false, breaker, rejection });
+  }
+
+  /** The built-in 503, as a plain reply (no `Response` built twice), the app's expose list merged. */
+  private builtIn(ctx: Ctx, { rejection }: WebRefusal): GuardReply {
+    const reply = rejectionResponse(rejection);
+    const own = this.binding.getHeader(ctx, EXPOSE);
+    if (own === undefined) return reply;
+    return {
+      status: reply.status,
+      headers: { ...reply.headers, 'Access-Control-Expose-Headers': mergeExposeHeaders(own) },
+      body: reply.body,
+    };
+  }
+
+  private routeSource(ctx: Ctx): Source {
+    const name = this.binding.routeName?.(ctx);
+    if (name === undefined) return (this.unrouted ??= this.create(nextBreakerName()));
+    let source = this.byRoute.get(name);
+    if (source === undefined) {
+      source = this.create(name);
+      this.byRoute.set(name, source);
+    }
+    return source;
+  }
+
+  private create(name: string): Source {
+    const { breaker, key, maxBreakers } = this.config;
+    const registry = breaker.registry;
+    if (key !== undefined) {
+      return registry !== undefined
+        ? registry.family(name, breaker, maxBreakers)
+        : new KeyedBreakers(withConfig(breaker, { name }), maxBreakers);
+    }
+    const named = withConfig(breaker, { name });
+    return registry !== undefined ? registry.obtain(named) : new CircuitBreaker(named);
+  }
+
+  private skips(ctx: Ctx): boolean {
+    try {
+      const result = this.config.skip!(ctx);
+      if (typeof result !== 'boolean') {
+        this.report(
+          'ERR_BREAKWATER_SKIP_INVALID',
+          `skip returned ${typeof result}, not a boolean; only true skips`,
+        );
+      }
+      return result === true;
+    } catch (error) {
+      this.report(
+        'ERR_BREAKWATER_SKIP_THREW',
+        `skip threw (${String(error)}); the request is guarded`,
+      );
+      return false;
+    }
+  }
+
+  private keyOf(ctx: Ctx): string | undefined {
+    try {
+      const key = this.config.key!(ctx);
+      if (typeof key === 'string' && key.length > 0) return key;
+      this.report(
+        'ERR_BREAKWATER_KEY_INVALID',
+        `key returned ${typeof key === 'string' ? 'an empty string' : typeof key}, not a non-empty string; the request passes unguarded`,
+      );
+    } catch (error) {
+      this.report(
+        'ERR_BREAKWATER_KEY_THREW',
+        `key threw (${String(error)}); the request passes unguarded`,
+      );
+    }
+    return undefined;
+  }
+
+  private report(code: string, message: string): void {
+    warnOnce(this.config.logger, code, message);
+  }
+}
+
+function bodyOf(reply: GuardReply): string | Uint8Array<ArrayBuffer> {
+  const body = reply.body;
+  return typeof body === 'string' ? body : new Uint8Array(body);
+}
+
+/**
+ * One admitted Web request. The settlement rule of {@link GuardedCall}, on a `Response`: the call
+ * is judged by the status of the response the handler produced (with the error the framework
+ * caught), when that response is handed back; a client that left before is ignored; a body that
+ * errors after the head is one more failure.
+ */
+export class WebCall {
+  /** Discriminates an admitted call. */
+  readonly admitted = true as const;
+  private headOut = false;
+  private clientGone = false;
+  private crossOrigin: boolean | undefined = undefined;
+
+  constructor(
+    /** The breaker that admitted the call. */
+    readonly breaker: CircuitBreaker,
+    /** The permit to settle. */
+    readonly permit: Permit,
+    private readonly request: Request,
+    private readonly cache: ResponseCache | undefined,
+    private readonly logger: GuardConfig<unknown>['logger'],
+  ) {}
+
+  /**
+   * The handler produced `response` (or threw `error`, which the framework turned into it): stamps
+   * the state and expose headers, judges the call by the status (a request an inner breaker
+   * answered, or whose client left ({@link WebCall.connectionClosed}), is ignored), and runs the
+   * cache (stores a GET,
+   * invalidates after an unsafe method, with `staleIfError` replaces a failure). Returns the
+   * response to send: the same object when its headers could be changed in place.
+   * With `watchBody`, a body that errors mid-way is recorded as a failure (for runtimes where
+   * the adapter cannot see the connection). `crossOrigin` says whether the request carries
+   * `Origin` when the adapter knows it cheaply; else the request's headers are read.
+   */
+  finish(
+    response: Response,
+    error: unknown,
+    watchBody: boolean,
+    crossOrigin?: boolean,
+  ): Response | Promise<Response> {
+    this.headOut = true;
+    this.crossOrigin = crossOrigin;
+    const permit = this.permit;
+    if (this.clientGone || isWebShortCircuit(this.request)) {
+      if (!permit.settled) permit.ignore();
+      return response;
+    }
+    const status = response.status;
+    const state = wireState(this.breaker.state); // the state the call ran in, as on Node
+    const failed = permit.settled
+      ? false
+      : error === undefined
+        ? permit.recordStatus(status)
+        : permit.record({ status, error });
+    const cache = this.cache;
+    if (cache !== undefined && failed && cache.config.staleIfError) {
+      if (cache.config.methods.has(this.request.method))
+        return this.staleIfError(response, cache, state, watchBody);
+    }
+    return this.deliver(response, cache, state, watchBody);
+  }
+
+  /**
+   * The connection closed (`cutOff`: the server broke it off, else the client left). Before the
+   * head a client that left is ignored at once, except a probe, which keeps its half-open slot
+   * until its handler answers ({@link WebCall.finish}); a server cut-off is a failure, before or
+   * after the head.
+   */
+  connectionClosed(cutOff: boolean): void {
+    const permit = this.permit;
+    if (this.headOut) {
+      if (cutOff) this.brokenOff();
+      return;
+    }
+    if (permit.settled) return;
+    if (cutOff) {
+      permit.record({ error: new Error('the response was broken off before its head') });
+      return;
+    }
+    this.clientGone = true;
+    if (!permit.probe) permit.ignore();
+  }
+
+  /** The body was broken off after the head (a stream error, a destroyed connection). */
+  brokenOff(): void {
+    this.breaker.recordBrokenOff(this.permit);
+  }
+
+  private async staleIfError(
+    response: Response,
+    cache: ResponseCache,
+    state: string,
+    watchBody: boolean,
+  ): Promise<Response> {
+    let found: CachedReply | undefined;
+    try {
+      const lookup = cache.lookup(cacheRequestOf(this.request), 'stale-if-error', this.breaker);
+      found = isPromiseLike(lookup) ? await lookup : lookup;
+    } catch {
+      found = undefined;
+    }
+    if (found === undefined) return this.deliver(response, cache, state, watchBody);
+    const headers = servedHeaders(found, state);
+    void response.body?.cancel().catch(() => {});
+    return webResponse({ status: found.status, headers, body: found.body ?? '' });
+  }
+
+  private deliver(
+    response: Response,
+    cache: ResponseCache | undefined,
+    state: string,
+    watchBody: boolean,
+  ): Response {
+    let out = response;
+    try {
+      this.stamp(out.headers, state);
+    } catch {
+      out = new Response(out.body, out); // immutable headers (a fetched response): copy them
+      this.stamp(out.headers, state);
+    }
+    const typed = out.headers.has('content-type');
+    let capture: ResponseCapture | undefined;
+    if (cache !== undefined) capture = this.cacheStep(out, cache, typed);
+    if (capture === undefined && !watchBody) return out;
+    const body = out.body;
+    if (body === null) {
+      if (capture !== undefined) void capture.end();
+      return out;
+    }
+    const wrapped = new Response(this.tap(body, capture, watchBody), out);
+    // Reading `body` may have made the runtime add its default Content-Type (undici's
+    // `text/plain;charset=UTF-8`): leave that to the server, as the response had none.
+    if (!typed) wrapped.headers.delete('content-type');
+    return wrapped;
+  }
+
+  /** Sets `X-Circuit-Breaker-State` unless present, and merges (or adds, cross-origin) the expose list. */
+  private stamp(headers: Headers, state: string): void {
+    if (!headers.has(STATE_HEADER)) headers.set(STATE_HEADER, state);
+    const expose = headers.get(EXPOSE);
+    if (expose !== null) headers.set('Access-Control-Expose-Headers', mergeExposeHeaders(expose));
+    else if (this.crossOrigin ?? this.request.headers.has('origin'))
+      headers.set('Access-Control-Expose-Headers', EXPOSED_HEADERS);
+  }
+
+  /** Invalidates after an unsafe method; returns a capture for a storable GET response. */
+  private cacheStep(
+    response: Response,
+    cache: ResponseCache,
+    typed: boolean,
+  ): ResponseCapture | undefined {
+    try {
+      const method = this.request.method;
+      if (UNSAFE_METHODS.has(method)) {
+        const done = cache.invalidate(
+          cacheRequestOf(this.request),
+          response.status,
+          headerRecord(response.headers),
+          this.breaker,
+        );
+        if (done !== undefined) done.catch(() => {});
+        return undefined;
+      }
+      if (method !== 'GET') return undefined;
+      const ticket = cache.admit(cacheRequestOf(this.request), this.breaker);
+      if (ticket === undefined) return undefined;
+      const headers = headerRecord(response.headers);
+      // What the server sends for a body without a type (Hono's and @hono/node-server's default),
+      // stored so that a HEAD served from the cache (whose body is dropped) carries it too.
+      if (!typed) headers['content-type'] = UNTYPED_BODY;
+      return cache.capture(ticket, response.status, headers);
+    } catch (error) {
+      warnOnce(
+        this.logger,
+        'ERR_BREAKWATER_CACHE_THREW',
+        `the response cache threw (${String(error)})`,
+      );
+      return undefined;
+    }
+  }
+
+  /**
+   * The body passed through as it is read: each chunk to the capture, and a source that errors
+   * (the server breaking the body off) recorded once. A client that cancels changes nothing.
+   */
+  private tap(
+    body: ReadableStream<Uint8Array>,
+    capture: ResponseCapture | undefined,
+    watchBody: boolean,
+  ): ReadableStream<Uint8Array> {
+    const reader = body.getReader();
+    return new ReadableStream<Uint8Array>({
+      pull: async (controller) => {
+        let step: Awaited<ReturnType<typeof reader.read>>;
+        try {
+          step = await reader.read();
+        } catch (error) {
+          if (watchBody) this.brokenOff();
+          controller.error(error);
+          return;
+        }
+        if (step.done) {
+          if (capture !== undefined) {
+            const stored = capture.end();
+            if (isPromiseLike(stored)) stored.then(undefined, () => {});
+          }
+          controller.close();
+          return;
+        }
+        capture?.write(step.value);
+        controller.enqueue(step.value);
+      },
+      cancel: (reason) => reader.cancel(reason),
+    });
+  }
+}
