@@ -480,8 +480,7 @@ describe.each(fixtures)('$name', (fixture) => {
       });
       await trip(url);
       const res = await send(url, '/r');
-      const scope =
-        fixture.namesRoutes && fixture.name.startsWith('fastify') ? 'GET,HEAD /r' : '* /*';
+      const scope = fixture.guardsEachRoute === true ? 'GET,HEAD /r' : '* /*';
       expect(res.headers['x-circuit-breaker-scope']).toBe(scope);
     });
 

@@ -43,7 +43,7 @@ describe('circuitBreaker (hono)', () => {
     expect(res.headers.get('content-type')).toBe('application/problem+json');
     expect(res.headers.get('retry-after')).toBe('5');
     expect(res.headers.get('access-control-expose-headers')).toBe(
-      'Retry-After, X-Circuit-Breaker-State',
+      'Retry-After, X-Circuit-Breaker-State, X-Circuit-Breaker-Scope',
     );
     expect(await res.json()).toMatchObject({ breaker: 'GET /users/:id', state: 'open' });
   });

@@ -5,6 +5,7 @@ import {
   brokenOffByServer,
   isPromiseLike,
   routeBreakerName,
+  routeScope,
   WebGuard,
   type WebAnswer,
   type WebBinding,
@@ -48,6 +49,12 @@ const binding: WebBinding<Context> = {
     const route = matchedRoutes(c)[c.req.routeIndex];
     if (route === undefined || route.method === 'ALL') return undefined;
     return routeBreakerName(c.req.method, route.path);
+  },
+  /** The matched route's method and path; the whole origin for `app.use`. */
+  scope(c) {
+    const route = matchedRoutes(c)[c.req.routeIndex];
+    if (route === undefined || route.method === 'ALL') return undefined;
+    return routeScope(c.req.method, route.path);
   },
   /**
    * Not read: `c.res` would build a Response early, which Hono then copies when the answer is

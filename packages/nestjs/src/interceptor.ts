@@ -9,6 +9,7 @@ import {
   readGuardOptions,
   RequestGuard,
   routeBreakerName,
+  routeScope,
   type FrameworkBinding,
 } from '@breakwater/core/adapter';
 import {
@@ -45,6 +46,12 @@ const binding: FrameworkBinding<NestRequest, NestResponse> = {
     const path: unknown = request.routeOptions?.url ?? request.route?.path;
     if (typeof path !== 'string') return undefined;
     return routeBreakerName(request.method, `${request.baseUrl ?? ''}${path}`);
+  },
+  /** The handler's method and path (a Nest breaker always guards one handler's route). */
+  scope(request) {
+    const path: unknown = request.routeOptions?.url ?? request.route?.path;
+    if (typeof path !== 'string') return undefined;
+    return routeScope(request.method, `${request.baseUrl ?? ''}${path}`);
   },
   originalUrl: (request) => request.originalUrl ?? request.raw?.url,
   getHeader: (_request, response, name) => response.getHeader(name),

@@ -2,16 +2,13 @@
 
 import type { IncomingMessage, OutgoingHttpHeader, ServerResponse } from 'node:http';
 import { isPromiseLike } from '../cache/maybe-promise.js';
-import { CircuitBreaker } from '../circuit-breaker.js';
-import { withConfig } from '../configuration.js';
+import type { CircuitBreaker } from '../circuit-breaker.js';
 import { mergeExposeHeaders, STATE_HEADER } from '../http/headers.js';
 import { rejectionResponse } from '../http/problem.js';
 import { ORIGIN_SCOPE, SCOPE_HEADER, formatScope, type BreakerScope } from '../http/scope.js';
-import { KeyedBreakers } from '../keyed-breakers.js';
-import { warnOnce } from '../logger.js';
 import type { Rejection } from '../permit.js';
-import { nextBreakerName } from '../registry.js';
 import { wireState } from '../state.js';
+import { BreakerResolver } from './breaker-resolver.js';
 import { obtainGuardCache, type GuardCache } from './guard-cache.js';
 import {
   isGuardConfig,
@@ -87,17 +84,6 @@ export function isAdmitted(verdict: Verdict): verdict is GuardedCall {
   return typeof verdict === 'object' && (verdict as GuardedCall).admitted === true;
 }
 
-/** Where a request's breaker comes from: one breaker, or a keyed family. */
-type Source = CircuitBreaker | KeyedBreakers;
-
-/** A source and what it covers (learnt from the first request that needs it). */
-interface Route {
-  readonly source: Source;
-  scope: BreakerScope | undefined;
-}
-
-const isFamily = (source: Source): source is KeyedBreakers => source instanceof KeyedBreakers;
-
 /**
  * The guard of one middleware instance (one route on Fastify): validated options, the breakers it
  * resolves, its cache, and its framework binding.
@@ -107,9 +93,7 @@ export class RequestGuard<Req, Res> {
   readonly config: GuardConfig<Req>;
   /** The response cache, when the `cache` option is on. */
   readonly cache: GuardCache | undefined;
-  private readonly fixed: Route | undefined;
-  private readonly byRoute = new Map<string, Route>();
-  private unrouted: Route | undefined;
+  private readonly resolver: BreakerResolver<Req>;
 
   constructor(
     options: GuardOptions<Req, unknown> | GuardConfig<Req>,
@@ -120,9 +104,11 @@ export class RequestGuard<Req, Res> {
     routeScope?: BreakerScope,
   ) {
     this.config = isGuardConfig<Req>(options) ? options : parseGuardOptions(options);
-    const name = this.config.breaker.name ?? routeName;
-    if (name !== undefined) this.fixed = { source: this.create(name), scope: routeScope };
-    this.cache = obtainGuardCache(this.config as GuardConfig<unknown>, name);
+    this.resolver = new BreakerResolver(this.config, routeName, routeScope);
+    this.cache = obtainGuardCache(
+      this.config as GuardConfig<unknown>,
+      this.config.breaker.name ?? routeName,
+    );
   }
 
   /**
@@ -136,15 +122,11 @@ export class RequestGuard<Req, Res> {
       return PASS; // a CORS preflight touches no dependency
     }
     const config = this.config;
-    if (config.skip !== undefined && this.skips(req)) return PASS;
-    const route = this.fixed ?? this.routeOf(req, res);
-    const source = route.source;
-    let breaker: CircuitBreaker;
-    if (isFamily(source)) {
-      const key = this.keyOf(req);
-      if (key === undefined) return PASS;
-      breaker = source.get(key);
-    } else breaker = source;
+    const resolver = this.resolver;
+    if (config.skip !== undefined && resolver.skips(req)) return PASS;
+    const route = resolver.fixed ?? resolver.route(this.binding.routeName?.(req, res));
+    const breaker = resolver.breakerOf(route, req);
+    if (breaker === undefined) return PASS;
     const permit = breaker.tryAcquire();
     const rawResponse = this.binding.rawResponse(req, res);
     if (!permit.admitted) {
@@ -162,42 +144,7 @@ export class RequestGuard<Req, Res> {
 
   /** Every breaker this guard created or shares so far. */
   breakers(): CircuitBreaker[] {
-    const all: CircuitBreaker[] = [];
-    const add = (route: Route | undefined): void => {
-      if (route === undefined) return;
-      if (isFamily(route.source)) all.push(...route.source.values());
-      else all.push(route.source);
-    };
-    add(this.fixed);
-    add(this.unrouted);
-    for (const route of this.byRoute.values()) add(route);
-    return all;
-  }
-
-  private routeOf(req: Req, res: Res): Route {
-    const name = this.binding.routeName?.(req, res);
-    if (name === undefined) {
-      return (this.unrouted ??= { source: this.create(nextBreakerName()), scope: undefined });
-    }
-    let route = this.byRoute.get(name);
-    if (route === undefined) {
-      route = { source: this.create(name), scope: undefined };
-      this.byRoute.set(name, route);
-    }
-    return route;
-  }
-
-  private create(name: string): Source {
-    const config = this.config;
-    const breaker = config.breaker;
-    const registry = breaker.registry;
-    if (config.key !== undefined) {
-      return registry !== undefined
-        ? registry.family(name, breaker, config.maxBreakers)
-        : new KeyedBreakers(withConfig(breaker, { name }), config.maxBreakers);
-    }
-    const named = withConfig(breaker, { name });
-    return registry !== undefined ? registry.obtain(named) : new CircuitBreaker(named);
+    return this.resolver.breakers();
   }
 
   private originalUrl(req: Req, res: Res): string | undefined {
@@ -292,43 +239,7 @@ export class RequestGuard<Req, Res> {
     });
   }
 
-  private skips(request: Req): boolean {
-    try {
-      const result = this.config.skip!(request);
-      if (typeof result !== 'boolean') {
-        this.report(
-          'ERR_BREAKWATER_SKIP_INVALID',
-          `skip returned ${typeof result}, not a boolean; only true skips`,
-        );
-      }
-      return result === true;
-    } catch (error) {
-      this.report(
-        'ERR_BREAKWATER_SKIP_THREW',
-        `skip threw (${String(error)}); the request is guarded`,
-      );
-      return false;
-    }
-  }
-
-  private keyOf(request: Req): string | undefined {
-    try {
-      const key = this.config.key!(request);
-      if (typeof key === 'string' && key.length > 0) return key;
-      this.report(
-        'ERR_BREAKWATER_KEY_INVALID',
-        `key returned ${typeof key === 'string' ? 'an empty string' : typeof key}, not a non-empty string; the request passes unguarded`,
-      );
-    } catch (error) {
-      this.report(
-        'ERR_BREAKWATER_KEY_THREW',
-        `key threw (${String(error)}); the request passes unguarded`,
-      );
-    }
-    return undefined;
-  }
-
   private report(code: string, message: string): void {
-    warnOnce(this.config.logger, code, message);
+    this.resolver.report(code, message);
   }
 }

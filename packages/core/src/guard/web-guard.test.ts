@@ -79,7 +79,7 @@ describe('WebGuard', () => {
     expect(res.headers.get('content-type')).toBe('application/problem+json');
     expect(res.headers.get('retry-after')).toBe('10');
     expect(res.headers.get('access-control-expose-headers')).toBe(
-      'X-Request-Id, Retry-After, X-Circuit-Breaker-State',
+      'X-Request-Id, Retry-After, X-Circuit-Breaker-State, X-Circuit-Breaker-Scope',
     );
     expect(await res.json()).toMatchObject({ breaker: 'GET /r', state: 'open' });
   });

@@ -5,15 +5,14 @@ import { isPromiseLike } from '../cache/maybe-promise.js';
 import type { ResponseCache } from '../cache/response-cache.js';
 import { type CachedReply } from '../cache/response-cache.js';
 import type { ResponseCapture } from '../cache/response-capture.js';
-import { CircuitBreaker } from '../circuit-breaker.js';
-import { withConfig } from '../configuration.js';
+import type { CircuitBreaker } from '../circuit-breaker.js';
 import { EXPOSED_HEADERS, mergeExposeHeaders, STATE_HEADER } from '../http/headers.js';
 import { rejectionResponse } from '../http/problem.js';
-import { KeyedBreakers } from '../keyed-breakers.js';
+import { formatScope, ORIGIN_SCOPE, SCOPE_HEADER, type BreakerScope } from '../http/scope.js';
 import { warnOnce } from '../logger.js';
 import type { Permit, Rejection } from '../permit.js';
-import { nextBreakerName } from '../registry.js';
 import { wireState } from '../state.js';
+import { BreakerResolver } from './breaker-resolver.js';
 import { createGuardCache } from './guard-cache.js';
 import type { GuardReply } from './guard.js';
 import {
@@ -41,6 +40,11 @@ export interface WebBinding<Ctx> {
   request(ctx: Ctx): Request;
   /** The breaker name of the matched route (`GET /users/:id`), when known per request. */
   routeName?(ctx: Ctx): string | undefined;
+  /**
+   * What a breaker guarding this request covers (`X-Circuit-Breaker-Scope`): the matched route's
+   * method and template, or (when `undefined`) the whole origin. Asked once per route.
+   */
+  scope?(ctx: Ctx): BreakerScope | undefined;
   /** A response header the app set before the guard (for the expose list of a short-circuit). */
   getHeader(ctx: Ctx, name: string): string | undefined;
   /** Sets a response header the framework's way (the state headers `onReject` is promised). */
@@ -58,6 +62,8 @@ export interface WebRefusal {
   readonly admitted: false;
   readonly breaker: CircuitBreaker;
   readonly rejection: Rejection;
+  /** What the refusing breaker covers. */
+  readonly scope: BreakerScope;
 }
 
 /**
@@ -73,9 +79,6 @@ export function webResponse(reply: GuardReply): Response {
 
 /** What {@link WebGuard.enter} decided: pass unguarded (`undefined`), a refusal, or an admitted call. */
 export type WebVerdict = WebCall | WebRefusal | undefined;
-
-/** Where a request's breaker comes from: one breaker, or a keyed family. */
-type Source = CircuitBreaker | KeyedBreakers;
 
 /** The cache request of a Web request: method, path and query, lower-case header names. */
 function cacheRequestOf(request: Request): CacheRequest {
@@ -130,17 +133,14 @@ export class WebGuard<Ctx> {
   readonly config: GuardConfig<Ctx>;
   /** The response cache, when the `cache` option is on. */
   readonly cache: ResponseCache | undefined;
-  private readonly fixed: Source | undefined;
-  private readonly byRoute = new Map<string, Source>();
-  private unrouted: Source | undefined;
+  private readonly resolver: BreakerResolver<Ctx>;
 
   constructor(
     options: GuardOptions<Ctx, unknown> | GuardConfig<Ctx>,
     private readonly binding: WebBinding<Ctx>,
   ) {
     this.config = isGuardConfig<Ctx>(options) ? options : parseGuardOptions(options);
-    const name = this.config.breaker.name;
-    if (name !== undefined) this.fixed = this.create(name);
+    this.resolver = new BreakerResolver(this.config);
     this.cache = createGuardCache(this.config.cache, this.config.breaker.clock)?.cache;
   }
 
@@ -150,17 +150,24 @@ export class WebGuard<Ctx> {
     if (request.method === 'OPTIONS' && request.headers.has('access-control-request-method')) {
       return undefined; // a CORS preflight touches no dependency
     }
-    if (this.config.skip !== undefined && this.skips(ctx)) return undefined;
-    const source = this.fixed ?? this.routeSource(ctx);
-    let breaker: CircuitBreaker;
-    if (source instanceof KeyedBreakers) {
-      const key = this.keyOf(ctx);
-      if (key === undefined) return undefined;
-      breaker = source.get(key);
-    } else breaker = source;
+    const resolver = this.resolver;
+    if (this.config.skip !== undefined && resolver.skips(ctx)) return undefined;
+    const route = resolver.fixed ?? resolver.route(this.binding.routeName?.(ctx));
+    const breaker = resolver.breakerOf(route, ctx);
+    if (breaker === undefined) return undefined;
     const permit = breaker.tryAcquire();
-    if (!permit.admitted) return { admitted: false, breaker, rejection: permit };
-    return new WebCall(breaker, permit, request, this.cache, this.config.logger);
+    if (!permit.admitted) {
+      route.scope ??= this.binding.scope?.(ctx) ?? ORIGIN_SCOPE;
+      return { admitted: false, breaker, rejection: permit, scope: route.scope };
+    }
+    return new WebCall(
+      breaker,
+      permit,
+      request,
+      this.cache,
+      this.config.logger,
+      this.config.stampClosed,
+    );
   }
 
   /**
@@ -177,15 +184,11 @@ export class WebGuard<Ctx> {
 
   /** Every breaker this guard created or shares so far. */
   breakers(): CircuitBreaker[] {
-    const all: CircuitBreaker[] = [];
-    for (const source of [this.fixed, this.unrouted, ...this.byRoute.values()]) {
-      if (source instanceof KeyedBreakers) all.push(...source.values());
-      else if (source !== undefined) all.push(source);
-    }
-    return all;
+    return this.resolver.breakers();
   }
 
-  private async answerAsync(ctx: Ctx, { breaker, rejection }: WebRefusal): Promise<WebAnswer> {
+  private async answerAsync(ctx: Ctx, refusal: WebRefusal): Promise<WebAnswer> {
+    const { breaker, rejection, scope } = refusal;
     const request = this.binding.request(ctx);
     if (this.cache !== undefined) {
       let cached: CachedReply | undefined;
@@ -210,6 +213,7 @@ export class WebGuard<Ctx> {
     if (onReject !== undefined) {
       const binding = this.binding;
       binding.setHeader(ctx, STATE_HEADER, wireState(rejection.state));
+      binding.setHeader(ctx, SCOPE_HEADER, formatScope(scope));
       binding.setHeader(
         ctx,
         'Access-Control-Expose-Headers',
@@ -226,12 +230,12 @@ export class WebGuard<Ctx> {
         );
       }
     }
-    return this.builtIn(ctx, { admitted: false, breaker, rejection });
+    return this.builtIn(ctx, refusal);
   }
 
   /** The built-in 503, as a plain reply (no `Response` built twice), the app's expose list merged. */
-  private builtIn(ctx: Ctx, { rejection }: WebRefusal): GuardReply {
-    const reply = rejectionResponse(rejection);
+  private builtIn(ctx: Ctx, { rejection, scope }: WebRefusal): GuardReply {
+    const reply = rejectionResponse(rejection, scope);
     const own = this.binding.getHeader(ctx, EXPOSE);
     if (own === undefined) return reply;
     return {
@@ -239,69 +243,6 @@ export class WebGuard<Ctx> {
       headers: { ...reply.headers, 'Access-Control-Expose-Headers': mergeExposeHeaders(own) },
       body: reply.body,
     };
-  }
-
-  private routeSource(ctx: Ctx): Source {
-    const name = this.binding.routeName?.(ctx);
-    if (name === undefined) return (this.unrouted ??= this.create(nextBreakerName()));
-    let source = this.byRoute.get(name);
-    if (source === undefined) {
-      source = this.create(name);
-      this.byRoute.set(name, source);
-    }
-    return source;
-  }
-
-  private create(name: string): Source {
-    const { breaker, key, maxBreakers } = this.config;
-    const registry = breaker.registry;
-    if (key !== undefined) {
-      return registry !== undefined
-        ? registry.family(name, breaker, maxBreakers)
-        : new KeyedBreakers(withConfig(breaker, { name }), maxBreakers);
-    }
-    const named = withConfig(breaker, { name });
-    return registry !== undefined ? registry.obtain(named) : new CircuitBreaker(named);
-  }
-
-  private skips(ctx: Ctx): boolean {
-    try {
-      const result = this.config.skip!(ctx);
-      if (typeof result !== 'boolean') {
-        this.report(
-          'ERR_BREAKWATER_SKIP_INVALID',
-          `skip returned ${typeof result}, not a boolean; only true skips`,
-        );
-      }
-      return result === true;
-    } catch (error) {
-      this.report(
-        'ERR_BREAKWATER_SKIP_THREW',
-        `skip threw (${String(error)}); the request is guarded`,
-      );
-      return false;
-    }
-  }
-
-  private keyOf(ctx: Ctx): string | undefined {
-    try {
-      const key = this.config.key!(ctx);
-      if (typeof key === 'string' && key.length > 0) return key;
-      this.report(
-        'ERR_BREAKWATER_KEY_INVALID',
-        `key returned ${typeof key === 'string' ? 'an empty string' : typeof key}, not a non-empty string; the request passes unguarded`,
-      );
-    } catch (error) {
-      this.report(
-        'ERR_BREAKWATER_KEY_THREW',
-        `key threw (${String(error)}); the request passes unguarded`,
-      );
-    }
-    return undefined;
-  }
-
-  private report(code: string, message: string): void {
-    warnOnce(this.config.logger, code, message);
   }
 }
 
@@ -331,6 +272,8 @@ export class WebCall {
     private readonly request: Request,
     private readonly cache: ResponseCache | undefined,
     private readonly logger: GuardConfig<unknown>['logger'],
+    /** Whether a response judged while closed carries `X-Circuit-Breaker-State` (`stateHeader`). */
+    private readonly stampClosed = true,
   ) {}
 
   /**
@@ -448,7 +391,9 @@ export class WebCall {
 
   /** Sets `X-Circuit-Breaker-State` unless present, and merges (or adds, cross-origin) the expose list. */
   private stamp(headers: Headers, state: string): void {
-    if (!headers.has(STATE_HEADER)) headers.set(STATE_HEADER, state);
+    if (!headers.has(STATE_HEADER) && (this.stampClosed || state !== 'closed')) {
+      headers.set(STATE_HEADER, state);
+    }
     const expose = headers.get(EXPOSE);
     if (expose !== null) headers.set('Access-Control-Expose-Headers', mergeExposeHeaders(expose));
     else if (this.crossOrigin ?? this.request.headers.has('origin'))
