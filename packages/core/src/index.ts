@@ -70,6 +70,12 @@ export {
   type WireState,
 } from './state.js';
 export { MemoryStore, type BreakerStore } from './store.js';
+export {
+  envName,
+  optionsFromEnv,
+  type EnvBreakerOptions,
+  type EnvOptionsOptions,
+} from './env/index.js';
 export type { GuardOptions } from './guard/guard-options.js';
 export {
   healthEndpoint,
