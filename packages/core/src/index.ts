@@ -71,6 +71,19 @@ export {
 } from './state.js';
 export { MemoryStore, type BreakerStore } from './store.js';
 export {
+  ADMIN_ACTIONS,
+  ADMIN_OPTION_NAMES,
+  ADMIN_PROBLEM_TYPE,
+  adminEndpoint,
+  parseAdminOptions,
+  type AdminActionResult,
+  type AdminAuthorize,
+  type AdminConfig,
+  type AdminEndpoint,
+  type AdminOptions,
+  type AdminRouteAction,
+} from './admin/index.js';
+export {
   envName,
   optionsFromEnv,
   type EnvBreakerOptions,
