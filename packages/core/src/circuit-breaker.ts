@@ -627,7 +627,10 @@ export class CircuitBreaker extends BreakerEvents implements PermitOwner {
   configure(changes: LiveOptions, context?: AdminContext): void {
     const { config, given } = reconfigured(this.config, changes);
     this.apply(config);
-    this.announce('configure', given, context);
+    const names = Object.keys(given);
+    // A change of mode alone is reported as the switch it is, as setMode() reports it
+    if (names.length === 1 && names[0] === 'mode') this.announce(config.mode, undefined, context);
+    else this.announce('configure', given, context);
   }
 
   /** Installs a validated configuration: rebuilds only what changed; nothing here throws. */

@@ -46,8 +46,8 @@ function tooLarge(limit: number): AdminProblem {
 }
 
 /**
- * The request's options object: `parsed` when a framework already parsed the body (Fastify, a
- * body-parser), else read from `req`. An empty body is `{}`; anything but a JSON object is a
+ * The request's options object: `parsed` when a framework already read the body (an object a
+ * body-parser made, or the raw text), else read from `req`. An empty body is `{}`; anything but a JSON object is a
  * `400` problem naming what was wrong.
  */
 export async function readOptionsBody(
@@ -56,8 +56,16 @@ export async function readOptionsBody(
   parsed: unknown,
 ): Promise<Record<string, unknown>> {
   let value: unknown = parsed;
-  if (value === undefined && !req.readableEnded) {
-    const text = await readText(req, limit);
+  let text: string | undefined;
+  if (typeof parsed === 'string') {
+    if (Buffer.byteLength(parsed) > limit) throw tooLarge(limit);
+    text = parsed;
+  } else if (parsed === undefined && !req.readableEnded) {
+    text = await readText(req, limit);
+  } else if (parsed !== undefined && JSON.stringify(parsed).length > limit) {
+    throw tooLarge(limit);
+  }
+  if (text !== undefined) {
     if (text.trim() === '') return {};
     try {
       value = JSON.parse(text);
@@ -68,8 +76,6 @@ export async function readOptionsBody(
         `The request body is not valid JSON (${error instanceof Error ? error.message : String(error)}).`,
       );
     }
-  } else if (value !== undefined && JSON.stringify(value).length > limit) {
-    throw tooLarge(limit);
   }
   if (value === undefined) return {};
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
