@@ -27,7 +27,10 @@ export interface RedisAdminSyncOptions {
 
 /** What the fleet holds for one breaker: the last operator state, its mode and its option changes. */
 export interface AdminRecord {
-  /** Version: incremented by every change, so a late or repeated message is ignored. */
+  /**
+   * Version: above the previous one and at least the writer's wall-clock time (ms), so a late or
+   * repeated message is ignored, even after Redis lost its data in a restart.
+   */
   readonly v: number;
   readonly breaker: string;
   /** The last administrative action on the state (`reset` releases a forced open or a disable). */
@@ -41,12 +44,15 @@ export interface AdminRecord {
   readonly origin?: string;
 }
 
-/** Merges one change into the stored record atomically, bumps its version, and publishes it. */
+/**
+ * Merges one change into the stored record atomically, bumps its version (at least the change's
+ * wall-clock time, so versions keep rising when a restarted Redis lost the record), publishes it.
+ */
 const WRITE = `
 local current = redis.call('GET', KEYS[1])
 local record = current and cjson.decode(current) or {}
 local change = cjson.decode(ARGV[1])
-record.v = (tonumber(record.v) or 0) + 1
+record.v = math.max((tonumber(record.v) or 0) + 1, tonumber(change.at) or 0)
 record.breaker = change.breaker
 if change.state then record.state = change.state end
 if change.mode then record.mode = change.mode end
@@ -93,6 +99,8 @@ export class RedisAdminSync {
   private readonly seen = new Map<string, number>();
   private readonly subscriptions: Disposable[] = [];
   private readonly origin = randomUUID();
+  /** Changes whose write failed (Redis unreachable), written again in order once it is back. */
+  private pending: string[] = [];
   private applying = false;
   private started = false;
   private closed = false;
@@ -110,7 +118,7 @@ export class RedisAdminSync {
     this.subscriber.on('error', () => undefined);
     // After a lost connection (Redis restarted, a network cut) catch up on what was missed
     this.subscriber.on('ready', () => {
-      if (this.started && !this.closed) this.loadAll();
+      if (this.started && !this.closed) void this.flush().then(() => this.loadAll());
     });
     this.subscriber.on('message', (channel: string, message: string) => {
       if (channel === this.channel) this.receive(message);
@@ -159,16 +167,35 @@ export class RedisAdminSync {
       if (Object.keys(options).length === 0 && change.mode === undefined) return;
       change.options = options;
     }
-    this.client
-      .eval(WRITE, 1, this.key(event.breaker), JSON.stringify(change), this.channel)
-      .then((out) => {
-        if (typeof out === 'string') this.remember(out);
-      })
-      .catch((error: unknown) => {
-        this.logger.error(
-          `[breakwater] admin sync: could not share ${event.action} of "${event.breaker}": ${String(error)}`,
-        );
-      });
+    const text = JSON.stringify(change);
+    if (this.pending.length > 0) {
+      this.pending.push(text); // keep the order behind writes still waiting
+      return;
+    }
+    this.write(text).catch((error: unknown) => {
+      this.pending.push(text);
+      this.logger.error(
+        `[breakwater] admin sync: could not share ${event.action} of "${event.breaker}" yet (${String(error)}); it is written when Redis is back`,
+      );
+    });
+  }
+
+  private async write(text: string): Promise<void> {
+    const change = JSON.parse(text) as { breaker: string };
+    const out = await this.client.eval(WRITE, 1, this.key(change.breaker), text, this.channel);
+    if (typeof out === 'string') this.remember(out);
+  }
+
+  /** Writes the changes a lost connection held back, in order; stops at the first failure. */
+  private async flush(): Promise<void> {
+    while (this.pending.length > 0 && !this.closed) {
+      try {
+        await this.write(this.pending[0]!);
+      } catch {
+        return;
+      }
+      this.pending.shift();
+    }
   }
 
   /** Notes the version of a record we wrote, so its echo is not applied again. */
