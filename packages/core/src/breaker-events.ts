@@ -2,6 +2,7 @@
 
 import { EventSource, type Disposable, type Listener } from './event-source.js';
 import type {
+  AdminEvent,
   BreakerEventMap,
   CallEvent,
   ProbeEvent,
@@ -10,7 +11,7 @@ import type {
 } from './events.js';
 
 /** The events a breaker publishes itself (cache events come from the response cache). */
-export type BreakerEventName = 'stateChange' | 'reject' | 'probe' | 'call';
+export type BreakerEventName = 'stateChange' | 'reject' | 'probe' | 'call' | 'admin';
 
 /** Typed event channels with `on*` subscriptions; every subscription returns a disposer. */
 export class BreakerEvents {
@@ -21,6 +22,8 @@ export class BreakerEvents {
   /** @internal */
   readonly probeEvents: EventSource<ProbeEvent> = new EventSource<ProbeEvent>();
   /** @internal */
+  readonly adminEvents: EventSource<AdminEvent> = new EventSource<AdminEvent>();
+  /** @internal */
   readonly callEvents: EventSource<CallEvent> = new EventSource<CallEvent>(() =>
     this.callListenersChanged(),
   );
@@ -30,6 +33,7 @@ export class BreakerEvents {
       reject: this.rejectEvents,
       probe: this.probeEvents,
       call: this.callEvents,
+      admin: this.adminEvents,
     };
 
   /** @internal The channel for `type`. */
@@ -53,6 +57,11 @@ export class BreakerEvents {
   /** Subscribes to admitted half-open probes. */
   onProbe(listener: Listener<ProbeEvent>): Disposable {
     return this.probeEvents.subscribe(listener);
+  }
+
+  /** Subscribes to operator actions (force-open, reset, disable, mode switches, live option changes). */
+  onAdmin(listener: Listener<AdminEvent>): Disposable {
+    return this.adminEvents.subscribe(listener);
   }
 
   /** Subscribes to settled calls (turns on call timing while subscribed). */

@@ -6,14 +6,15 @@ import {
   withConfig,
   type BreakerConfig,
 } from './configuration.js';
+import { reconfigured, type LiveOptions } from './live-options.js';
 import { DeadlineQueue } from './deadline-queue.js';
 import { diagnostics } from './diagnostics.js';
 import { BrokenCircuitError, CallTimeoutError } from './errors.js';
 import { BreakerEvents } from './breaker-events.js';
 import { defaultIsFailure } from './http/classify.js';
 import { warnOnce } from './logger.js';
-import type { BreakerEventMap, CallResult } from './events.js';
-import type { BreakerOptions, CallOutcome } from './options.js';
+import type { AdminAction, BreakerEventMap, CallResult } from './events.js';
+import type { BreakerMode, BreakerOptions, CallOutcome } from './options.js';
 import { Permit, Rejection, Settlement, TimedPermit } from './permit.js';
 import { createTripPolicy } from './policy/create-trip-policy.js';
 import type { TripPolicy } from './policy/trip-policy.js';
@@ -21,6 +22,7 @@ import { memoryStore, nextBreakerName, type BreakerRegistry } from './registry.j
 import type { BreakerSnapshot } from './snapshot.js';
 import type { CircuitState, TransitionReason } from './state.js';
 import type { BreakerStore } from './store.js';
+import { invalid } from './validate.js';
 import type { SlidingWindow } from './window/sliding-window.js';
 
 const RESULTS: readonly CallResult[] = ['success', 'failure', 'ignored', 'timeout'];
@@ -30,6 +32,12 @@ export interface RemoteState {
   readonly state: CircuitState;
   /** For `open`: milliseconds from now until a probe may be admitted. */
   readonly retryAfterMs?: number;
+}
+
+/** Who asked for an operator action, for the `admin` event (the admin API passes its principal). */
+export interface AdminContext {
+  /** Who did it (e.g. what `authorize` returned). */
+  readonly by?: string | undefined;
 }
 
 /** The last transition a breaker made. */
@@ -56,7 +64,7 @@ export class CircuitBreaker extends BreakerEvents {
   readonly key: string | undefined;
   /** For a keyed breaker, the name of its family (the {@link KeyedBreakers} it belongs to). */
   readonly family: string | undefined;
-  /** The parsed options. */
+  /** The parsed options (replaced as a whole by {@link CircuitBreaker.configure}). */
   readonly config: BreakerConfig;
   /** The registry it belongs to, if any. */
   readonly registry: BreakerRegistry | undefined;
@@ -72,13 +80,19 @@ export class CircuitBreaker extends BreakerEvents {
   private probes: Permit[] = [];
   private probeSuccesses = 0;
   private inFlightCalls = 0;
-  private readonly policy: TripPolicy;
-  private readonly window: SlidingWindow | undefined;
-  private readonly deadlines: DeadlineQueue | undefined;
+  private policy: TripPolicy;
+  private window: SlidingWindow | undefined;
+  private deadlines: DeadlineQueue | undefined;
+  /** Deadline queues a live `timeout` change replaced: their permits still time out there. */
+  private retiredDeadlines: DeadlineQueue[] | undefined;
+  /** Whether any permit may be a TimedPermit (a `timeout` is or was set). */
+  private everTimed: boolean;
+  /** `mode: 'shadow'`: calls the breaker would refuse are admitted and counted instead. */
+  private shadow: boolean;
   /** Whether permits read the clock (slow calls, timeouts, time windows, or someone listens). */
   private timed: boolean;
-  private readonly alwaysTimed: boolean;
-  private readonly timeWindow: boolean;
+  private alwaysTimed: boolean;
+  private timeWindow: boolean;
   private last: LastTransition | undefined;
   private lastRejection: Rejection | undefined;
   private lastRejectionGen = -1;
@@ -88,6 +102,7 @@ export class CircuitBreaker extends BreakerEvents {
     ignored: 0,
     timeout: 0,
     rejected: 0,
+    wouldReject: 0,
     slow: 0,
   };
   private closed = false;
@@ -119,6 +134,8 @@ export class CircuitBreaker extends BreakerEvents {
       this.config.isFailure !== defaultIsFailure;
     this.timeWindow = this.config.window.type === 'time';
     this.timed = this.alwaysTimed;
+    this.everTimed = timeout !== undefined;
+    this.shadow = this.config.mode === 'shadow';
     this.registry = this.config.registry;
     this.registry?.add(this);
     this.updateTiming(); // a registry-wide call listener may already be listening
@@ -244,7 +261,9 @@ export class CircuitBreaker extends BreakerEvents {
     return permit;
   }
 
-  private reject(retryAfterMs: number): Rejection {
+  /** Refuses a call, or in `shadow` mode admits it as a would-reject. */
+  private reject(retryAfterMs: number): Permit | Rejection {
+    if (this.shadow) return this.wouldReject(retryAfterMs);
     this.counts.rejected++;
     // One Rejection per generation, refreshed in place: the open path allocates nothing.
     let rejection = this.lastRejection;
@@ -264,9 +283,36 @@ export class CircuitBreaker extends BreakerEvents {
         key: this.key,
         state: this.current,
         retryAfterMs,
+        shadow: false,
       });
     }
     return rejection;
+  }
+
+  /**
+   * Shadow mode: admits a call `enforce` would refuse. It gets a plain (non-probe) permit of the
+   * current generation: its outcome is counted in the totals and call events like any call, and,
+   * like any outcome that arrives while the breaker is not closed, moves nothing (the probes a
+   * shadow breaker admits exactly as `enforce` would are what close it again).
+   */
+  private wouldReject(retryAfterMs: number): Permit {
+    this.counts.wouldReject++;
+    if (
+      this.rejectEvents.active ||
+      this.registry?.rejectEvents.active ||
+      diagnostics.reject.hasSubscribers
+    ) {
+      this.publish('reject', {
+        breaker: this.name,
+        key: this.key,
+        state: this.current,
+        retryAfterMs,
+        shadow: true,
+      });
+    }
+    this.inFlightCalls++;
+    if (this.deadlines !== undefined) return this.timedPermit(false);
+    return new Permit(this, this.gen, this.config.clock.now(), false);
   }
 
   /** Applies the transitions that time alone makes due: open → half-open, hung probes → failed. */
@@ -337,9 +383,9 @@ export class CircuitBreaker extends BreakerEvents {
     permit.settled = true;
     if (permit.generation === -1) return; // issued while disabled: records nothing
     this.inFlightCalls--;
-    if (this.deadlines !== undefined) {
-      if (settlement === Settlement.Timeout) (permit as TimedPermit).onTimeout?.();
-      this.deadlines.remove(permit as TimedPermit);
+    if (this.everTimed && permit instanceof TimedPermit) {
+      if (settlement === Settlement.Timeout) permit.onTimeout?.();
+      permit.queue?.remove(permit);
     }
     // The clock is read only when something needs it: a timed call's duration, or a time window.
     let now = 0;
@@ -417,11 +463,7 @@ export class CircuitBreaker extends BreakerEvents {
     this.gen++;
     this.probes = [];
     this.probeSuccesses = 0;
-    if (to === 'open') {
-      const cfg = this.config;
-      this.openUntil =
-        openUntil ?? now + Math.min(cfg.openDuration * 2 ** this.backoff, cfg.maxOpenDuration);
-    }
+    if (to === 'open') this.openUntil = openUntil ?? now + this.openRoundMs();
     if (to === 'closed') {
       this.backoff = 0;
       this.policy.reset();
@@ -447,7 +489,21 @@ export class CircuitBreaker extends BreakerEvents {
     }
   }
 
-  private publish<K extends 'stateChange' | 'reject' | 'probe' | 'call'>(
+  /**
+   * The length of a new open round: the open duration doubled per failed probe round, capped at
+   * `maxOpenDuration`, then spread once by `openDurationJitter` (never beyond the cap, so replicas
+   * that share the reopen time accept it).
+   */
+  private openRoundMs(): number {
+    const cfg = this.config;
+    const base = Math.min(cfg.openDuration * 2 ** this.backoff, cfg.maxOpenDuration);
+    if (cfg.openDurationJitter === 0) return base;
+    const draw = Math.min(Math.max(Number(cfg.random()) || 0, 0), 1);
+    const spread = base * (1 + cfg.openDurationJitter * (2 * draw - 1));
+    return Math.max(1, Math.min(cfg.maxOpenDuration, spread));
+  }
+
+  private publish<K extends 'stateChange' | 'reject' | 'probe' | 'call' | 'admin'>(
     type: K,
     event: BreakerEventMap[K],
   ): void {
@@ -512,20 +568,118 @@ export class CircuitBreaker extends BreakerEvents {
     }
   }
 
-  /** Opens the breaker until {@link CircuitBreaker.reset}: every call is rejected. */
-  forceOpen(): void {
+  /**
+   * Opens the breaker until {@link CircuitBreaker.reset}: every call is rejected (in `shadow` mode,
+   * admitted and counted as a would-reject).
+   */
+  forceOpen(context?: AdminContext): void {
     this.transition('forced-open', 'forced-open', this.config.clock.now());
+    this.announce('force-open', undefined, context);
   }
 
   /** Closes the breaker and forgets its history (also ends `forced-open` and `disabled`). */
-  reset(): void {
+  reset(context?: AdminContext): void {
     this.backoff = 0;
     this.transition('closed', 'reset', this.config.clock.now());
+    this.announce('reset', undefined, context);
   }
 
   /** Admits every call and records nothing until {@link CircuitBreaker.reset}. */
-  disable(): void {
+  disable(context?: AdminContext): void {
     this.transition('disabled', 'disabled', this.config.clock.now());
+    this.announce('disable', undefined, context);
+  }
+
+  /** The current mode: `enforce`, or `shadow` (admits every call, counting what it would refuse). */
+  get mode(): BreakerMode {
+    return this.shadow ? 'shadow' : 'enforce';
+  }
+
+  /**
+   * Switches between `enforce` and `shadow` at run time; the state and its history are kept.
+   * Throws a `TypeError` for any other value.
+   */
+  setMode(mode: BreakerMode, context?: AdminContext): void {
+    if (mode !== 'enforce' && mode !== 'shadow') invalid('mode', mode, '"enforce" or "shadow"');
+    this.apply(withConfig(this.config, { mode }));
+    this.announce(mode, undefined, context);
+  }
+
+  /**
+   * Changes options of the live breaker, validated exactly as at construction (the current options
+   * merged with `changes`) and applied at once, or not at all: an unknown option, an option that
+   * cannot change live (`name`, `registry`, `store`, `clock`) or an invalid value throws a
+   * `TypeError` naming it and changes nothing. Calls in flight keep their permits. `undefined`
+   * leaves an option as it is; `null` turns an optional one off (`timeout`, the rates and
+   * `slowCallDurationThreshold`). A `maxOpenDuration` equal to `openDuration` follows it.
+   *
+   * - thresholds (`failureThreshold`, the rates, `minimumCalls`): from the next outcome; the window
+   *   keeps its calls, the consecutive-failure count starts again.
+   * - `window`: a new, empty window.
+   * - `openDuration`, `maxOpenDuration`, `openDurationJitter`: from the next open round (the
+   *   current one ends when it was going to).
+   * - `timeout`: for calls admitted from now on (calls in flight keep their deadline).
+   * - `halfOpenMaxCalls`, `successThreshold`, `isFailure`, `mode`: at once (probes in flight stay).
+   *
+   * @example
+   * breaker.configure({ failureThreshold: 10, openDuration: 60_000 });
+   */
+  configure(changes: LiveOptions, context?: AdminContext): void {
+    const { config, given } = reconfigured(this.config, changes);
+    this.apply(config);
+    const names = Object.keys(given);
+    // A change of mode alone is reported as the switch it is, as setMode() reports it
+    if (names.length === 1 && names[0] === 'mode') this.announce(config.mode, undefined, context);
+    else this.announce('configure', given, context);
+  }
+
+  /** Installs a validated configuration: rebuilds only what changed; nothing here throws. */
+  private apply(next: BreakerConfig): void {
+    const prev = this.config;
+    const windowChanged = JSON.stringify(prev.window) !== JSON.stringify(next.window);
+    if (
+      windowChanged ||
+      prev.failureThreshold !== next.failureThreshold ||
+      prev.failureRateThreshold !== next.failureRateThreshold ||
+      prev.slowCallRateThreshold !== next.slowCallRateThreshold ||
+      prev.minimumCalls !== next.minimumCalls
+    ) {
+      const { policy, window } = createTripPolicy(next, windowChanged ? undefined : this.window);
+      this.policy = policy;
+      this.window = window;
+    }
+    if (prev.timeout !== next.timeout) {
+      if (this.deadlines !== undefined) (this.retiredDeadlines ??= []).push(this.deadlines);
+      const timeout = next.timeout;
+      this.deadlines =
+        timeout === undefined
+          ? undefined
+          : new DeadlineQueue(timeout, next.clock, (p) => this.settle(p, Settlement.Timeout));
+      if (timeout !== undefined) this.everTimed = true;
+    }
+    (this as { config: BreakerConfig }).config = next;
+    this.alwaysTimed =
+      next.slowCallDurationThreshold !== undefined || next.isFailure !== defaultIsFailure;
+    this.timeWindow = next.window.type === 'time';
+    this.shadow = next.mode === 'shadow';
+    this.updateTiming();
+  }
+
+  /** Emits an `admin` event (always: operator actions are rare); a `by` that is not a string is left out. */
+  private announce(
+    action: AdminAction,
+    changes: Record<string, unknown> | undefined,
+    context: AdminContext | undefined,
+  ): void {
+    const by = typeof context?.by === 'string' ? context.by : undefined; // never throws after a change
+    this.publish('admin', {
+      breaker: this.name,
+      key: this.key,
+      action,
+      changes,
+      by,
+      at: Date.now(),
+    });
   }
 
   /**
@@ -572,6 +726,7 @@ export class CircuitBreaker extends BreakerEvents {
       key: this.key ?? null,
       family: this.family ?? null,
       state,
+      mode: this.mode,
       generation: this.gen,
       inFlight: this.inFlightCalls,
       reopenAt: state === 'open' ? wall + retryAfterMs : null,
@@ -594,6 +749,8 @@ export class CircuitBreaker extends BreakerEvents {
     if (this.closed) return;
     this.closed = true;
     this.deadlines?.clear();
+    if (this.retiredDeadlines !== undefined)
+      for (const queue of this.retiredDeadlines) queue.clear();
     this.registry?.remove(this);
     this.store.detach(this);
   }

@@ -5,7 +5,7 @@ import { defaultIsFailure } from './http/classify.js';
 import { consoleLogger, type Logger } from './logger.js';
 import { defaultRegistry, memoryStore, type BreakerRegistry } from './registry.js';
 import type { BreakerStore } from './store.js';
-import type { BreakerOptions, CallOutcome } from './options.js';
+import type { BreakerMode, BreakerOptions, CallOutcome } from './options.js';
 import { duration, integer, invalid, optionalFunction, optionalName, percent } from './validate.js';
 
 /** The parsed form of {@link BreakerOptions}: every default applied. */
@@ -32,6 +32,12 @@ export interface BreakerConfig {
   readonly registry: BreakerRegistry | undefined;
   /** Where breaker state is shared. */
   readonly store: BreakerStore;
+  /** `enforce` refuses calls while open; `shadow` records what it would refuse and admits them. */
+  readonly mode: BreakerMode;
+  /** Fraction in [0, 1): each open round lasts its duration spread by up to ± this. */
+  readonly openDurationJitter: number;
+  /** The random source jitter draws from (values in [0, 1)). */
+  readonly random: () => number;
 }
 
 /** Configurations made by {@link parseBreakerOptions}: passed again, they are not parsed twice. */
@@ -61,6 +67,29 @@ export const BREAKER_OPTION_NAMES: ReadonlySet<string> = new Set([
   'registry',
   'store',
   'logger',
+  'mode',
+  'openDurationJitter',
+  'random',
+]);
+
+/** The option names {@link CircuitBreaker.configure} may change on a live breaker. */
+export const LIVE_OPTION_NAMES: ReadonlySet<string> = new Set([
+  'failureThreshold',
+  'failureRateThreshold',
+  'slowCallDurationThreshold',
+  'slowCallRateThreshold',
+  'window',
+  'minimumCalls',
+  'openDuration',
+  'maxOpenDuration',
+  'halfOpenMaxCalls',
+  'successThreshold',
+  'timeout',
+  'isFailure',
+  'logger',
+  'mode',
+  'openDurationJitter',
+  'random',
 ]);
 
 function parseWindow(value: unknown): BreakerConfig['window'] {
@@ -131,6 +160,15 @@ export function parseBreakerOptions(options: BreakerOptions | BreakerConfig = {}
   ) {
     invalid('registry', options.registry, 'a BreakerRegistry or false');
   }
+  const mode = options.mode ?? 'enforce';
+  if (mode !== 'enforce' && mode !== 'shadow') invalid('mode', mode, '"enforce" or "shadow"');
+  const openDurationJitter = options.openDurationJitter ?? 0;
+  if (
+    typeof openDurationJitter !== 'number' ||
+    !(openDurationJitter >= 0 && openDurationJitter < 1)
+  ) {
+    invalid('openDurationJitter', openDurationJitter, 'a fraction in [0, 1)');
+  }
   const config: BreakerConfig = Object.freeze({
     name: optionalName('name', options.name),
     failureThreshold,
@@ -151,6 +189,9 @@ export function parseBreakerOptions(options: BreakerOptions | BreakerConfig = {}
     logger,
     registry: options.registry === false ? undefined : (options.registry ?? defaultRegistry),
     store: options.store ?? memoryStore,
+    mode,
+    openDurationJitter,
+    random: optionalFunction<() => number>('random', options.random) ?? Math.random,
   });
   parsed.add(config);
   return config;
@@ -162,7 +203,7 @@ export function parseBreakerOptions(options: BreakerOptions | BreakerConfig = {}
  */
 export function withConfig(
   config: BreakerConfig,
-  changes: Partial<Pick<BreakerConfig, 'name' | 'registry' | 'store'>>,
+  changes: Partial<Pick<BreakerConfig, 'name' | 'registry' | 'store' | 'mode'>>,
 ): BreakerConfig {
   const changed: BreakerConfig = Object.freeze({ ...config, ...changes });
   parsed.add(changed);
@@ -171,7 +212,8 @@ export function withConfig(
 
 /**
  * A string that is equal for two configurations exactly when their data options agree (every
- * option but `name` and the objects and functions: `isFailure`, `clock`, `logger`).
+ * option but `name`, `mode` (an operating switch) and the objects and functions: `isFailure`,
+ * `clock`, `logger`, `random`).
  */
 export function configSignature(config: BreakerConfig): string {
   const {
@@ -181,6 +223,8 @@ export function configSignature(config: BreakerConfig): string {
     logger: _logger,
     registry: _registry,
     store: _store,
+    mode: _mode,
+    random: _random,
     ...data
   } = config;
   return JSON.stringify(data);
@@ -188,8 +232,8 @@ export function configSignature(config: BreakerConfig): string {
 
 /**
  * The options that breakers sharing a name must agree on, in the order they are compared: every
- * option but `name`, `registry` (the same by construction: the name is looked up in it) and
- * `logger` (the first breaker's is kept). Data options are compared by value, `isFailure`,
+ * option but `name`, `registry` (the same by construction: the name is looked up in it),
+ * `logger`, `mode` and `random` (the first breaker's are kept: `mode` is an operating switch). Data options are compared by value, `isFailure`,
  * `clock` and `store` by identity.
  */
 export const SHARED_OPTION_NAMES: readonly (keyof BreakerConfig)[] = Object.freeze([
@@ -204,6 +248,7 @@ export const SHARED_OPTION_NAMES: readonly (keyof BreakerConfig)[] = Object.free
   'halfOpenMaxCalls',
   'successThreshold',
   'timeout',
+  'openDurationJitter',
   'isFailure',
   'clock',
   'store',

@@ -21,6 +21,7 @@ export class DeadlineQueue {
   /** Starts the clock on `permit`, admitted at `startedAt`. */
   add(permit: TimedPermit, startedAt: number): void {
     permit.deadline = startedAt + this.timeout;
+    permit.queue = this;
     permit.prev = this.tail;
     permit.next = undefined;
     if (this.tail === undefined) this.head = permit;
@@ -31,9 +32,10 @@ export class DeadlineQueue {
 
   /** Stops the clock on `permit` (it settled). */
   remove(permit: TimedPermit): void {
+    if (permit.queue !== this) return;
+    permit.queue = undefined;
     const { prev, next } = permit;
     if (prev === undefined) {
-      if (this.head !== permit) return;
       this.head = next;
     } else {
       prev.next = next;
@@ -45,6 +47,7 @@ export class DeadlineQueue {
 
   /** Cancels the timer and forgets every permit. */
   clear(): void {
+    for (let p = this.head; p !== undefined; p = p.next) p.queue = undefined;
     this.timer?.cancel();
     this.timer = undefined;
     this.head = this.tail = undefined;

@@ -13,7 +13,7 @@ const unsubscribers: (() => void)[] = [];
 
 /** Subscribes to every Breakwater channel by name, as an APM tool would, without touching a breaker. */
 function listen(): Heard {
-  const heard: Heard = { stateChange: [], reject: [], probe: [], call: [], cache: [] };
+  const heard: Heard = { stateChange: [], reject: [], probe: [], call: [], cache: [], admin: [] };
   for (const type of Object.keys(DIAGNOSTICS_CHANNELS) as (keyof BreakerEventMap)[]) {
     const onMessage = (message: unknown): void => {
       (heard[type] as unknown[]).push(message);
@@ -42,6 +42,7 @@ describe('diagnostics_channel', () => {
       probe: 'breakwater:probe',
       call: 'breakwater:call',
       cache: 'breakwater:cache',
+      admin: 'breakwater:admin',
     });
   });
 
@@ -72,7 +73,7 @@ describe('diagnostics_channel', () => {
       ['dc-trip', 'half-open', 'closed', 'probe-success'],
     ]);
     expect(heard.reject).toEqual([
-      { breaker: 'dc-trip', key: undefined, state: 'open', retryAfterMs: 400 },
+      { breaker: 'dc-trip', key: undefined, state: 'open', retryAfterMs: 400, shadow: false },
     ]);
     expect(heard.probe).toEqual([
       { breaker: 'dc-trip', key: undefined, generation: 2, inFlight: 1 },

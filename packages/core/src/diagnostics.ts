@@ -11,6 +11,7 @@ export const DIAGNOSTICS_CHANNELS: { readonly [K in keyof BreakerEventMap]: stri
     probe: 'breakwater:probe',
     call: 'breakwater:call',
     cache: 'breakwater:cache',
+    admin: 'breakwater:admin',
   });
 
 /** The channel objects, created once. */
@@ -20,4 +21,5 @@ export const diagnostics: { readonly [K in keyof BreakerEventMap]: diagnosticsCh
   probe: diagnosticsChannel.channel(DIAGNOSTICS_CHANNELS.probe),
   call: diagnosticsChannel.channel(DIAGNOSTICS_CHANNELS.call),
   cache: diagnosticsChannel.channel(DIAGNOSTICS_CHANNELS.cache),
+  admin: diagnosticsChannel.channel(DIAGNOSTICS_CHANNELS.admin),
 };

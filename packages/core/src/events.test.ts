@@ -58,7 +58,7 @@ describe('breaker events', () => {
     clock.advance(250);
     expect(breaker.tryAcquire().admitted).toBe(false);
     expect(rejects).toEqual([
-      { breaker: 'upstream', key: undefined, state: 'open', retryAfterMs: 750 },
+      { breaker: 'upstream', key: undefined, state: 'open', retryAfterMs: 750, shadow: false },
     ]);
 
     clock.advance(750);

@@ -26,6 +26,11 @@ export interface RejectEvent {
   readonly state: CircuitState;
   /** Milliseconds until a probe will be admitted. */
   readonly retryAfterMs: number;
+  /**
+   * `true` when a breaker in `shadow` mode admitted the call instead (a would-reject: counted in
+   * `totals.wouldReject`, not in `totals.rejected`).
+   */
+  readonly shadow: boolean;
 }
 
 /** A half-open breaker admitted a probe. */
@@ -65,6 +70,22 @@ export interface CacheEvent {
   readonly detail: string;
 }
 
+/** What an operator did to a breaker. */
+export type AdminAction = 'force-open' | 'reset' | 'disable' | 'shadow' | 'enforce' | 'configure';
+
+/** An operator changed a breaker: its state, its mode or its options. */
+export interface AdminEvent {
+  readonly breaker: string;
+  readonly key: string | undefined;
+  readonly action: AdminAction;
+  /** For `configure`: the options changed, as given (functions show as `"function"`). */
+  readonly changes: Readonly<Record<string, unknown>> | undefined;
+  /** Who did it, when the caller said (the admin API passes what `authorize` returned). */
+  readonly by: string | undefined;
+  /** Wall-clock time (ms since the epoch). */
+  readonly at: number;
+}
+
 /** Every event a breaker emits, by name. */
 export interface BreakerEventMap {
   stateChange: StateChangeEvent;
@@ -72,4 +93,5 @@ export interface BreakerEventMap {
   probe: ProbeEvent;
   call: CallEvent;
   cache: CacheEvent;
+  admin: AdminEvent;
 }

@@ -20,9 +20,14 @@ export {
   type MemoryCacheStoreOptions,
   type StoredResponse,
 } from './cache/index.js';
-export { CircuitBreaker, type LastTransition, type RemoteState } from './circuit-breaker.js';
+export {
+  CircuitBreaker,
+  type AdminContext,
+  type LastTransition,
+  type RemoteState,
+} from './circuit-breaker.js';
 export { ManualClock, monotonicClock, type Clock, type TimerHandle } from './clock.js';
-export type { BreakerConfig } from './configuration.js';
+export { LIVE_OPTION_NAMES, type BreakerConfig } from './configuration.js';
 export { DIAGNOSTICS_CHANNELS } from './diagnostics.js';
 export {
   BrokenCircuitError,
@@ -33,6 +38,8 @@ export {
 } from './errors.js';
 export type { Disposable, Listener } from './event-source.js';
 export type {
+  AdminAction,
+  AdminEvent,
   BreakerEventMap,
   CacheEvent,
   CallEvent,
@@ -44,9 +51,16 @@ export type {
 export { KeyedBreakers } from './keyed-breakers.js';
 export { keyedBreakerName, MAX_BREAKER_NAME_LENGTH } from './keyed-breaker-name.js';
 export { consoleLogger, type Logger } from './logger.js';
-export type { BreakerOptions, CallOutcome, WindowOptions } from './options.js';
+export type { BreakerMode, BreakerOptions, CallOutcome, WindowOptions } from './options.js';
 export type { Permit, Rejection } from './permit.js';
-export { BreakerRegistry, defaultRegistry, memoryStore } from './registry.js';
+export {
+  BreakerRegistry,
+  defaultRegistry,
+  memoryStore,
+  type BreakerSelection,
+  type ConfigureResult,
+} from './registry.js';
+export type { LiveOptions } from './live-options.js';
 export type { BreakerSnapshot, RegistrySnapshot } from './snapshot.js';
 export {
   wireState,
@@ -56,6 +70,25 @@ export {
   type WireState,
 } from './state.js';
 export { MemoryStore, type BreakerStore } from './store.js';
+export {
+  ADMIN_ACTIONS,
+  ADMIN_OPTION_NAMES,
+  ADMIN_PROBLEM_TYPE,
+  adminEndpoint,
+  parseAdminOptions,
+  type AdminActionResult,
+  type AdminAuthorize,
+  type AdminConfig,
+  type AdminEndpoint,
+  type AdminOptions,
+  type AdminRouteAction,
+} from './admin/index.js';
+export {
+  envName,
+  optionsFromEnv,
+  type EnvBreakerOptions,
+  type EnvOptionsOptions,
+} from './env/index.js';
 export type { GuardOptions } from './guard/guard-options.js';
 export {
   healthEndpoint,

@@ -2,7 +2,9 @@
 
 import { CircuitBreaker } from './circuit-breaker.js';
 import { parseBreakerOptions, type BreakerConfig } from './configuration.js';
+import type { AdminContext } from './circuit-breaker.js';
 import { keyedBreakerName } from './keyed-breaker-name.js';
+import { reconfigured, type LiveOptions } from './live-options.js';
 import { warnOnce } from './logger.js';
 import type { BreakerOptions } from './options.js';
 
@@ -36,7 +38,7 @@ export class KeyedBreakers {
   private readonly breakers = new Map<string, CircuitBreaker>();
   /** Held breakers that are not closed (so not evictable), kept by their state-change events. */
   private unevictable = 0;
-  private readonly config: BreakerConfig;
+  private config: BreakerConfig;
   /** The family's name: each breaker is `<name>:<key>`. */
   readonly name: string;
 
@@ -117,6 +119,29 @@ export class KeyedBreakers {
   /** Every breaker held. */
   values(): IterableIterator<CircuitBreaker> {
     return this.breakers.values();
+  }
+
+  /**
+   * Changes the options of every held breaker and of those created from now on, validated first
+   * for the family (a bad change throws a `TypeError` and changes nothing). See `configure()` on
+   * {@link CircuitBreaker}.
+   * @returns the names of the held breakers changed
+   */
+  configure(changes: LiveOptions, context?: AdminContext): string[] {
+    this.checkConfigure(changes);
+    this.config = reconfigured(this.config, changes).config;
+    const names: string[] = [];
+    for (const breaker of this.breakers.values()) {
+      breaker.configure(changes, context);
+      names.push(breaker.name);
+    }
+    return names;
+  }
+
+  /** @internal Throws the `TypeError` {@link KeyedBreakers.configure} would throw, changing nothing. */
+  checkConfigure(changes: LiveOptions): void {
+    reconfigured(this.config, changes);
+    for (const breaker of this.breakers.values()) reconfigured(breaker.config, changes);
   }
 
   /** Closes and forgets every breaker. */

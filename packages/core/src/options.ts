@@ -30,6 +30,12 @@ export interface CallOutcome {
   readonly durationMs: number;
 }
 
+/**
+ * How a breaker acts on its state: `enforce` refuses calls while open; `shadow` runs the same state
+ * machine and records everything, but admits every call and counts the ones it would have refused.
+ */
+export type BreakerMode = 'enforce' | 'shadow';
+
 /** Options of one circuit breaker. */
 export interface BreakerOptions {
   /**
@@ -73,4 +79,18 @@ export interface BreakerOptions {
   store?: BreakerStore;
   /** Where warnings go. @defaultValue `console` */
   logger?: Logger;
+  /**
+   * `'shadow'` runs the state machine and records everything, but admits every call: what it would
+   * have refused is counted (`totals.wouldReject`, a `reject` event with `shadow: true`).
+   * @defaultValue `'enforce'`
+   */
+  mode?: BreakerMode;
+  /**
+   * A fraction in [0, 1): each open round's duration is multiplied by a factor drawn once per
+   * round from [1 - jitter, 1 + jitter), never beyond `maxOpenDuration`, so that many breakers and
+   * replicas do not probe in lockstep. @defaultValue 0
+   */
+  openDurationJitter?: number;
+  /** The random source jitter draws from (values in [0, 1)); tests pass their own. @defaultValue `Math.random` */
+  random?: () => number;
 }

@@ -88,6 +88,8 @@ Object.defineProperty(Permit.prototype, 'admitted', { value: true });
 export class TimedPermit extends Permit {
   /** Clock reading at which the call times out. */
   deadline = 0;
+  /** The deadline queue holding it (a live `timeout` change leaves older permits in the old queue). */
+  queue: { remove(permit: TimedPermit): void } | undefined = undefined;
   /** Deadline queue links. */
   next: TimedPermit | undefined = undefined;
   prev: TimedPermit | undefined = undefined;

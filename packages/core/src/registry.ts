@@ -1,15 +1,30 @@
 // A set of breakers by name: shared breakers for same-named middleware, events from all, snapshots.
 
-import type { CircuitBreaker } from './circuit-breaker.js';
+import type { AdminContext, CircuitBreaker } from './circuit-breaker.js';
 import { withConfig, type BreakerConfig } from './configuration.js';
 import { KeyedBreakers } from './keyed-breakers.js';
 import { obtainBreaker } from './obtain-breaker.js';
+import { reconfigured, type LiveOptions } from './live-options.js';
 import type { BreakerOptions } from './options.js';
 import { processSlot } from './process-slot.js';
 import { MemoryStore } from './store.js';
 import { BreakerEvents } from './breaker-events.js';
 import { EventSource, type Disposable, type Listener } from './event-source.js';
 import type { RegistrySnapshot } from './snapshot.js';
+
+/** What a target names: breakers (each once) and keyed families. */
+export interface BreakerSelection {
+  readonly breakers: readonly CircuitBreaker[];
+  readonly families: readonly KeyedBreakers[];
+}
+
+/** What {@link BreakerRegistry.configure} changed. */
+export interface ConfigureResult {
+  /** Names of the breakers changed. */
+  readonly breakers: readonly string[];
+  /** Names of the keyed families whose later breakers get the new options. */
+  readonly families: readonly string[];
+}
 
 /**
  * Breakers by name. Every breaker joins the process-wide {@link defaultRegistry} unless its options
@@ -97,6 +112,62 @@ export class BreakerRegistry extends BreakerEvents {
   /** The breaker named `name`, if any. */
   get(name: string): CircuitBreaker | undefined {
     return this.breakers.get(name);
+  }
+
+  /**
+   * The breakers and keyed families `target` names: `name` is the breaker of that name and, when a
+   * keyed family has that name, the family and all its breakers (`name:` names only the family);
+   * `prefix*` is every breaker and family whose name starts with `prefix` (`*` alone: all).
+   */
+  select(target: string): BreakerSelection {
+    const breakers = new Set<CircuitBreaker>();
+    const families: KeyedBreakers[] = [];
+    const star = target.endsWith('*');
+    const prefix = star ? target.slice(0, -1) : undefined;
+    const familyName = !star && target.endsWith(':') ? target.slice(0, -1) : undefined;
+    for (const [name, family] of this.families) {
+      const hit = prefix !== undefined ? name.startsWith(prefix) : name === (familyName ?? target);
+      if (!hit) continue;
+      families.push(family);
+      for (const breaker of family.values()) {
+        if (this.breakers.get(breaker.name) === breaker) breakers.add(breaker);
+      }
+    }
+    if (prefix !== undefined) {
+      for (const [name, breaker] of this.breakers)
+        if (name.startsWith(prefix)) breakers.add(breaker);
+    } else if (familyName === undefined) {
+      const breaker = this.breakers.get(target);
+      if (breaker !== undefined) breakers.add(breaker);
+    }
+    return { breakers: [...breakers], families };
+  }
+
+  /**
+   * Changes options of every breaker and keyed family `target` names (see
+   * {@link BreakerRegistry.select}), validated for each before any changes: a bad change throws
+   * a `TypeError` naming it and changes nothing anywhere. See `CircuitBreaker.configure()` for
+   * what a change does. A target that names nothing changes nothing (both lists empty).
+   *
+   * @example
+   * defaultRegistry.configure('payments', { failureThreshold: 3 });
+   * defaultRegistry.configure('tenant:', { openDuration: 60_000 }); // a keyed family, new keys too
+   */
+  configure(target: string, changes: LiveOptions, context?: AdminContext): ConfigureResult {
+    const { breakers, families } = this.select(target);
+    for (const breaker of breakers) reconfigured(breaker.config, changes);
+    for (const family of families) family.checkConfigure(changes);
+    const changed = new Set<string>();
+    for (const family of families) {
+      for (const name of family.configure(changes, context)) changed.add(name);
+    }
+    for (const breaker of breakers) {
+      if (!changed.has(breaker.name)) {
+        breaker.configure(changes, context);
+        changed.add(breaker.name);
+      }
+    }
+    return { breakers: [...changed], families: families.map((family) => family.name) };
   }
 
   /** How many breakers the registry holds. */

@@ -1,6 +1,7 @@
 // The JSON shape of a breaker's and a registry's snapshot, for health endpoints.
 
 import type { LastTransition } from './circuit-breaker.js';
+import type { BreakerMode } from './options.js';
 import type { CircuitState } from './state.js';
 
 /** One breaker, as health and readiness endpoints report it. */
@@ -10,6 +11,8 @@ export interface BreakerSnapshot {
   /** The family of a keyed breaker (`<family>:<key>`), else `null`. */
   readonly family: string | null;
   readonly state: CircuitState;
+  /** `enforce`, or `shadow` (admits every call, counting what it would refuse). */
+  readonly mode: BreakerMode;
   readonly generation: number;
   /** Calls admitted and not yet settled. */
   readonly inFlight: number;
@@ -40,6 +43,8 @@ export interface BreakerSnapshot {
     readonly ignored: number;
     readonly timeout: number;
     readonly rejected: number;
+    /** Calls a `shadow` breaker admitted that `enforce` would have refused. */
+    readonly wouldReject: number;
     readonly slow: number;
   };
   readonly lastTransition: LastTransition | null;

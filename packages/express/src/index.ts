@@ -18,3 +18,4 @@ export {
   type DashboardRequestHandler,
   type ExpressDashboardOptions,
 } from './dashboard.js';
+export { adminHandler, type AdminRequestHandler, type ExpressAdminOptions } from './admin.js';

@@ -19,4 +19,5 @@ export {
   type DashboardRouteHandler,
   type FastifyDashboardOptions,
 } from './dashboard.js';
+export { adminHandler, type AdminPlugin, type FastifyAdminOptions } from './admin.js';
 export default fastifyCircuitBreaker;

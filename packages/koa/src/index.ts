@@ -12,3 +12,4 @@ export {
   type DashboardMiddleware,
   type KoaDashboardOptions,
 } from './dashboard.js';
+export { adminHandler, type KoaAdminOptions } from './admin.js';

@@ -29,7 +29,14 @@ export const METRIC_NAMES: {
 
 /** The values of the `outcome` label of `breakwater_calls_total`. */
 export type CallOutcomeLabel =
-  'success' | 'failure' | 'timeout' | 'slow' | 'rejected' | 'cache_hit' | 'ignored';
+  | 'success'
+  | 'failure'
+  | 'timeout'
+  | 'slow'
+  | 'rejected'
+  | 'cache_hit'
+  | 'ignored'
+  | 'would_reject';
 
 /** Every `outcome` label value. */
 export const CALL_OUTCOMES: readonly CallOutcomeLabel[] = Object.freeze([
@@ -40,6 +47,7 @@ export const CALL_OUTCOMES: readonly CallOutcomeLabel[] = Object.freeze([
   'rejected',
   'cache_hit',
   'ignored',
+  'would_reject',
 ] as const);
 
 /** The values of the `threshold` label of `breakwater_threshold`, in the units of what they compare with. */

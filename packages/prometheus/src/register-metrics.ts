@@ -72,7 +72,7 @@ const COUNTERS: ReadonlySet<string> = new Set([
  * - `breakwater_state{breaker,family,state}`: 1 for a breaker's current state, 0 for the four
  *   others; for a keyed family exposed as a whole, how many of its breakers are in each state
  * - `breakwater_calls_total{breaker,family,outcome}`: outcomes `success`, `failure`, `timeout`,
- *   `slow`, `rejected`, `cache_hit`, `ignored`
+ *   `slow`, `rejected`, `cache_hit`, `ignored`, `would_reject` (calls a shadow breaker admitted)
  * - `breakwater_transitions_total{breaker,family,from,to}`: every pair core can make starts at 0
  * - `breakwater_failure_rate` and `breakwater_slow_call_rate{breaker,family}`: shares (0–1) of the
  *   calls in the sliding window

@@ -22,3 +22,4 @@ export {
   type RedisCacheStoreOptions,
   type RedisCacheStoreStats,
 } from './redis-cache-store.js';
+export { RedisAdminSync, type AdminRecord, type RedisAdminSyncOptions } from './admin-sync.js';

@@ -9,8 +9,14 @@ import { ConsecutiveFailures } from './consecutive-failures.js';
 import { RateThreshold } from './rate-threshold.js';
 import type { TripPolicy } from './trip-policy.js';
 
-/** The policy for `config`, and the window its rates use (when any). */
-export function createTripPolicy(config: BreakerConfig): {
+/**
+ * The policy for `config`, and the window its rates use. `window`, when given, is kept (a live
+ * threshold change that leaves the window option alone keeps its calls).
+ */
+export function createTripPolicy(
+  config: BreakerConfig,
+  window?: SlidingWindow,
+): {
   policy: TripPolicy;
   window: SlidingWindow;
 } {
@@ -18,7 +24,7 @@ export function createTripPolicy(config: BreakerConfig): {
   if (config.failureThreshold !== undefined)
     policies.push(new ConsecutiveFailures(config.failureThreshold));
   // The window is kept even without a rate threshold: snapshots and metrics report its rates.
-  const window: SlidingWindow =
+  window ??=
     config.window.type === 'count'
       ? new CountWindow(config.window.size)
       : new TimeWindow(config.window.duration);

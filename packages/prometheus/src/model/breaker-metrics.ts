@@ -17,7 +17,18 @@ import { StoreNames } from './store-health.js';
 import { TRANSITION_PAIRS, pairKey } from './transition-pairs.js';
 
 const STATES: readonly CircuitState[] = ['closed', 'open', 'half-open', 'forced-open', 'disabled'];
-const OUTCOMES = ['success', 'failure', 'timeout', 'slow', 'rejected', 'ignored'] as const;
+const OUTCOMES = [
+  'success',
+  'failure',
+  'timeout',
+  'slow',
+  'rejected',
+  'ignored',
+  'wouldReject',
+] as const;
+/** The `outcome` label of a snapshot total (`wouldReject` → `would_reject`). */
+const outcomeLabel = (outcome: (typeof OUTCOMES)[number]): string =>
+  outcome === 'wouldReject' ? 'would_reject' : outcome;
 type Totals = Record<(typeof OUTCOMES)[number], number>;
 const zeroTotals = (): Totals => ({
   success: 0,
@@ -26,6 +37,7 @@ const zeroTotals = (): Totals => ({
   slow: 0,
   rejected: 0,
   ignored: 0,
+  wouldReject: 0,
 });
 
 /** One exposed series set: a breaker of its own, or a family summed up. */
@@ -268,7 +280,10 @@ export class BreakerMetrics<S = never> implements Disposable {
         out.state.push({ labels: labelled({ state }), value: acc.states[i]! }),
       );
       for (const outcome of OUTCOMES) {
-        out.calls.push({ labels: labelled({ outcome }), value: acc.totals[outcome] });
+        out.calls.push({
+          labels: labelled({ outcome: outcomeLabel(outcome) }),
+          value: acc.totals[outcome],
+        });
       }
       out.calls.push({ labels: labelled({ outcome: 'cache_hit' }), value: acc.target.cacheHits });
       for (const { from, to, count } of acc.target.transitions.values()) {
