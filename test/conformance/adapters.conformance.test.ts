@@ -459,6 +459,30 @@ describe.each(fixtures)('$name', (fixture) => {
     });
   });
 
+  describe('operating', () => {
+    it('in shadow mode runs the state machine but admits every request, marking what it would refuse', async () => {
+      const url = await serveOne({ mode: 'shadow' });
+      await trip(url);
+      expect(only().state).toBe('open');
+      const admitted = await send(url, '/r');
+      expect(admitted.status).toBe(200);
+      expect(admitted.headers['x-circuit-breaker-state']).toBe('open');
+      expect(hits).toBe(3);
+      expect(only().snapshot().totals).toMatchObject({ wouldReject: 1, rejected: 0 });
+      only().setMode('enforce');
+      expect((await send(url, '/r')).status).toBe(503);
+    });
+
+    it('applies a live configure() to the next calls of a running route', async () => {
+      const url = await serveOne({ failureThreshold: 5 });
+      expect((await send(url, '/r')).status).toBe(200); // route breakers exist from their first request
+      only().configure({ failureThreshold: 1 });
+      behave = fail;
+      expect((await send(url, '/r')).status).toBe(500);
+      expect((await send(url, '/r')).status).toBe(503);
+    });
+  });
+
   describe('the scope a short-circuit declares', () => {
     it('names the route (method and template) for a route breaker, or the origin without a router', async () => {
       const url = await serveOne();
