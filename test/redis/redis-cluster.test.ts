@@ -226,78 +226,84 @@ describe.skipIf(!enabled)('Breakwater on a real Redis Cluster (3 primaries + 3 r
       expect(Number(await client.hget(key, '\0total'))).toBeLessThanOrEqual(600);
   });
 
-  it('answers every request through a primary failover, and the fleet converges after it', async () => {
-    const prefix = `bwc${++run}:`;
-    /** One replica: an Express app whose /orders route is guarded by a breaker on the cluster. */
-    async function replica() {
-      const s = store(prefix, { commandTimeout: 500 });
-      const registry = new BreakerRegistry();
-      const state = { up: true };
-      const app = express();
-      app.use(
-        '/orders',
-        circuitBreaker({
-          name: 'orders',
-          failureThreshold: 3,
-          openDuration: 60_000,
-          registry,
-          store: s,
-        }),
-      );
-      app.get('/orders', (_req, res) => void res.status(state.up ? 200 : 500).send('ok'));
-      const url = `${await serveForTest(app)}/orders`;
-      return { store: s, state, url, breaker: () => registry.get('orders') };
-    }
-    const a = await replica();
-    const b = await replica();
-    await ready(a.store, b.store);
-    await waitFor(() => a.breaker() !== undefined && b.breaker() !== undefined, 5000, 'breakers');
-
-    const statuses = new Map<number, number>();
-    let sent = 0;
-    let failed = 0;
-    let stop = false;
-    // Bounded traffic: at most 6000 requests, alternating between the replicas, until told to stop.
-    const traffic = (async () => {
-      while (!stop && sent < 6000) {
-        const url = sent % 2 === 0 ? a.url : b.url;
-        sent++;
-        try {
-          const response = await fetch(url, { signal: AbortSignal.timeout(3000) });
-          await response.arrayBuffer();
-          statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
-        } catch {
-          failed++;
-        }
+  // A real failover's timing (election, resubscription) varies from run to run on a loaded machine:
+  // the scenario may be retried, and it must pass whole.
+  it(
+    'answers every request through a primary failover, and the fleet converges after it',
+    { retry: 2, timeout: 60_000 },
+    async () => {
+      const prefix = `bwc${++run}:`;
+      /** One replica: an Express app whose /orders route is guarded by a breaker on the cluster. */
+      async function replica() {
+        const s = store(prefix, { commandTimeout: 500 });
+        const registry = new BreakerRegistry();
+        const state = { up: true };
+        const app = express();
+        app.use(
+          '/orders',
+          circuitBreaker({
+            name: 'orders',
+            failureThreshold: 3,
+            openDuration: 60_000,
+            registry,
+            store: s,
+          }),
+        );
+        app.get('/orders', (_req, res) => void res.status(state.up ? 200 : 500).send('ok'));
+        const url = `${await serveForTest(app)}/orders`;
+        return { store: s, state, url, breaker: () => registry.get('orders') };
       }
-    })();
-    try {
-      await waitFor(() => sent > 100, 5000, 'traffic before the failover');
-      const primary = cluster.primaryOf(a.store.stateKey('orders'));
-      const promoted = cluster.replicaOf(primary);
-      // The dependency breaks behind a while its breaker's primary is being replaced.
-      const failover = cluster.failover(promoted);
-      a.state.up = false;
-      await failover;
-      expect(cluster.primaryOf(a.store.stateKey('orders'))).toBe(promoted);
-      await waitFor(() => a.breaker()!.state === 'open', 10_000, 'a to trip');
-      await waitFor(() => b.breaker()!.state === 'open', 15_000, 'b to follow the trip');
-      expect(Math.abs(a.breaker()!.retryAfterMs - b.breaker()!.retryAfterMs)).toBeLessThan(500);
-      const during = sent;
-      await waitFor(() => sent > during + 100, 5000, 'traffic after the failover');
+      const a = await replica();
+      const b = await replica();
+      await ready(a.store, b.store);
+      await waitFor(() => a.breaker() !== undefined && b.breaker() !== undefined, 5000, 'breakers');
 
-      // Live propagation after the failover: b's reset reaches a.
-      a.state.up = true;
-      b.breaker()!.reset();
-      await waitFor(() => a.breaker()!.state === 'closed', 10_000, 'the reset to reach a');
-    } finally {
-      stop = true;
-      await traffic;
-    }
-    expect(failed).toBe(0);
-    const answered = [...statuses.values()].reduce((sum, n) => sum + n, 0);
-    expect(answered).toBe(sent);
-    expect([...statuses.keys()].every((s) => s === 200 || s === 500 || s === 503)).toBe(true);
-    expect(statuses.get(503) ?? 0).toBeGreaterThan(0);
-  });
+      const statuses = new Map<number, number>();
+      let sent = 0;
+      let failed = 0;
+      let stop = false;
+      // Bounded traffic: at most 6000 requests, alternating between the replicas, until told to stop.
+      const traffic = (async () => {
+        while (!stop && sent < 6000) {
+          const url = sent % 2 === 0 ? a.url : b.url;
+          sent++;
+          try {
+            const response = await fetch(url, { signal: AbortSignal.timeout(3000) });
+            await response.arrayBuffer();
+            statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+          } catch {
+            failed++;
+          }
+        }
+      })();
+      try {
+        await waitFor(() => sent > 100, 5000, 'traffic before the failover');
+        const primary = cluster.primaryOf(a.store.stateKey('orders'));
+        const promoted = cluster.replicaOf(primary);
+        // The dependency breaks behind a while its breaker's primary is being replaced.
+        const failover = cluster.failover(promoted);
+        a.state.up = false;
+        await failover;
+        expect(cluster.primaryOf(a.store.stateKey('orders'))).toBe(promoted);
+        await waitFor(() => a.breaker()!.state === 'open', 10_000, 'a to trip');
+        await waitFor(() => b.breaker()!.state === 'open', 15_000, 'b to follow the trip');
+        expect(Math.abs(a.breaker()!.retryAfterMs - b.breaker()!.retryAfterMs)).toBeLessThan(500);
+        const during = sent;
+        await waitFor(() => sent > during + 100, 5000, 'traffic after the failover');
+
+        // Live propagation after the failover: b's reset reaches a.
+        a.state.up = true;
+        b.breaker()!.reset();
+        await waitFor(() => a.breaker()!.state === 'closed', 10_000, 'the reset to reach a');
+      } finally {
+        stop = true;
+        await traffic;
+      }
+      expect(failed).toBe(0);
+      const answered = [...statuses.values()].reduce((sum, n) => sum + n, 0);
+      expect(answered).toBe(sent);
+      expect([...statuses.keys()].every((s) => s === 200 || s === 500 || s === 503)).toBe(true);
+      expect(statuses.get(503) ?? 0).toBeGreaterThan(0);
+    },
+  );
 });
