@@ -100,7 +100,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       apis.push(api);
     }
 
-    // One back-off scope per profile URL, so cached profiles keep being asked for while others back off.
+    // The client backs off from the scope the server declares (`GET,HEAD /profiles/:id`); where a
+    // server declares none, it would fall back to one scope per profile URL. Every other request
+    // comes from a plain client that never backs off, so the cached fallback shows while open.
     const clientFetch = createFetch({ scope: 'origin+path-prefix', pathPrefix: 2 });
     write(
       `${stamp()}  API on ${options.framework} at ${apis.map((a) => a.url).join(' and ')}; profile service at ${upstream.url}`,
@@ -146,9 +148,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       // Known profiles 1–3 are fetched from the start (and cached); 4 and 5 appear later (never cached).
       const id = phase.name === 'healthy' ? (sent % 3) + 1 : (sent % 5) + 1;
       sent++;
+      const viaClient = sent % 2 === 0;
       const request = (async () => {
         const outcome = await send(
-          clientFetch,
+          viaClient ? clientFetch : fetch,
           `${apis[0]!.url}/profiles/${id}`,
           (s) => (lastRetryAfter = s),
         );
