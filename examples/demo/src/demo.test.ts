@@ -20,6 +20,7 @@ describe.each<Framework>(['express', 'koa', 'fastify'])('the demo on %s', (frame
     expect(text).toMatch(/closed → open \((failure-threshold)\)/);
     expect(text).toMatch(/half-open → closed \(probe-success\)/);
     expect(text).toMatch(/summary: \d+ fresh/);
+    expect(text).toMatch(/enforce: breaker "profiles" leaves shadow mode/);
   }, 30_000);
 });
 
@@ -36,6 +37,12 @@ describe.skipIf(process.env.BREAKWATER_REDIS !== '1')(
       });
       const b = summary.transitions.filter((t) => t.replica === 'B');
       expect(b[0]).toMatchObject({ from: 'closed', to: 'open', reason: 'remote' });
+      // An operator's forced open on replica A reaches replica B, and so does its release.
+      expect(b).toContainEqual(expect.objectContaining({ from: 'closed', to: 'forced-open' }));
+      expect(lines.join('\n')).toMatch(
+        /replica B follows: answers 503 \(urn:breakwater:problem:circuit-forced-open\)/,
+      );
+      expect(lines.join('\n')).toMatch(/released on A: replica B is closed again/);
       expect(lines.join('\n')).toMatch(
         /replica B, which saw no failure itself, answers 503 \(open\)/,
       );

@@ -71,9 +71,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     cleanups.push(() => upstream.close());
     const replicaNames = options.redisUrl ? ['A', 'B'] : ['A'];
     const apis: RunningApi[] = [];
+    const registries: BreakerRegistry[] = [];
     for (const replica of replicaNames) {
       const given = replica === 'A' ? options.registry : undefined;
       const registry = given ?? new BreakerRegistry();
+      registries.push(registry);
       const listening = registry.onStateChange((event: StateChangeEvent) => {
         summary.transitions.push({ replica, from: event.from, to: event.to, reason: event.reason });
         const reopen = event.reopenAt
@@ -88,7 +90,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
         listening.dispose();
         if (given) for (const breaker of given.list()) breaker.close();
       });
-      const store = options.redisUrl ? await redisStore(options.redisUrl, cleanups) : undefined;
+      const store = options.redisUrl
+        ? await redisStore(options.redisUrl, registry, cleanups)
+        : undefined;
       const api = await starters[options.framework]({
         upstream: upstream.url,
         upstreamTimeout: Math.max(50, 300 * scale),
@@ -108,6 +112,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       `${stamp()}  API on ${options.framework} at ${apis.map((a) => a.url).join(' and ')}; profile service at ${upstream.url}`,
     );
 
+    const replicaB = apis[1]?.url;
     const tick = Math.max(20, 100 * scale);
     const report = Math.max(250, 1000 * scale);
     const length = storyLength(scale);
@@ -141,6 +146,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       if (now === undefined) break;
       if (now !== phase) {
         flush();
+        if (phase?.name === 'healthy') {
+          // The breakers watched the healthy phase in shadow mode; from here on they enforce.
+          for (const registry of registries) registry.get('profiles')?.setMode('enforce');
+          write(
+            `${stamp()}  ── enforce: breaker "profiles" leaves shadow mode and starts refusing`,
+          );
+        }
         phase = now;
         write(`${stamp()}  ── ${now.name}: ${now.caption}`);
         upstream.setHealth(now.health);
@@ -166,6 +178,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       }
       if (
         apis.length > 1 &&
+        replicaB !== undefined &&
         phase.name === 'failing' &&
         summary.transitions.some((t) => t.replica === 'B' && t.to === 'open')
       ) {
@@ -182,6 +195,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     }
     await Promise.allSettled([...inFlight]);
     flush();
+    if (registries.length > 1) await forcedOpenScene(registries, replicaB, stamp, write);
     write(
       `${stamp()}  summary: ${summary.fresh} fresh, ${summary.cached} from cache, ${summary.rejected} rejected with 503, ` +
         `${summary.backedOff} never sent (client backed off), ${summary.failed} failed; ` +
@@ -223,17 +237,54 @@ async function send(
   }
 }
 
+/**
+ * With two replicas: an operator force-opens "profiles" on replica A (maintenance), replica B
+ * follows through Redis, then the operator releases it fleet-wide.
+ */
+async function forcedOpenScene(
+  registries: readonly BreakerRegistry[],
+  replicaB: string | undefined,
+  stamp: () => string,
+  write: (line: string) => void,
+): Promise<void> {
+  const [a, b] = registries.map((registry) => registry.get('profiles'));
+  if (a === undefined || b === undefined || replicaB === undefined) return;
+  const follows = async (state: string): Promise<boolean> => {
+    for (let i = 0; i < 100 && b.state !== state; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return b.state === state;
+  };
+  write(`${stamp()}  ── maintenance: an operator force-opens "profiles" on replica A`);
+  a.forceOpen({ by: 'demo operator' });
+  if (await follows('forced-open')) {
+    const response = await fetch(`${replicaB}/profiles/1`);
+    const problem = (await response.json()) as { type?: string };
+    write(
+      `${stamp()}     replica B follows: answers ${response.status} (${problem.type ?? 'no problem type'})`,
+    );
+  }
+  a.reset({ by: 'demo operator' });
+  if (await follows('closed')) write(`${stamp()}     released on A: replica B is closed again`);
+}
+
 async function redisStore(
   url: string,
+  registry: BreakerRegistry,
   cleanups: (() => Promise<void> | void)[],
 ): Promise<BreakerStore> {
-  const [{ Redis }, { RedisStore }] = await Promise.all([
+  const [{ Redis }, { RedisStore, RedisAdminSync }] = await Promise.all([
     import('ioredis'),
     import('@breakwater/redis'),
   ]);
   const client = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 1 });
-  const store = new RedisStore({ client, prefix: `breakwater-demo:${process.pid}:` });
+  const prefix = `breakwater-demo:${process.pid}:`;
+  const store = new RedisStore({ client, prefix });
+  // Operator actions (force-open, reset, mode) reach every replica too.
+  const sync = new RedisAdminSync({ client, prefix, registry });
+  await sync.ready;
   cleanups.push(async () => {
+    await sync.close();
     await store.close();
     client.disconnect();
   });

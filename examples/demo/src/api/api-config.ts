@@ -26,6 +26,8 @@ export interface RunningApi {
 export function breakerOptions(config: ApiConfig) {
   return {
     name: 'profiles',
+    // Watched in shadow mode through the healthy phase, then switched to enforce.
+    mode: 'shadow' as const,
     failureThreshold: 3,
     openDuration: config.openDuration,
     maxOpenDuration: config.openDuration * 4,
