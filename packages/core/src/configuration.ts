@@ -72,25 +72,13 @@ export const BREAKER_OPTION_NAMES: ReadonlySet<string> = new Set([
   'random',
 ]);
 
+/** The options a live breaker cannot change: its identity, where it lives, and its time source. */
+const FIXED_OPTION_NAMES: ReadonlySet<string> = new Set(['name', 'registry', 'store', 'clock']);
+
 /** The option names {@link CircuitBreaker.configure} may change on a live breaker. */
-export const LIVE_OPTION_NAMES: ReadonlySet<string> = new Set([
-  'failureThreshold',
-  'failureRateThreshold',
-  'slowCallDurationThreshold',
-  'slowCallRateThreshold',
-  'window',
-  'minimumCalls',
-  'openDuration',
-  'maxOpenDuration',
-  'halfOpenMaxCalls',
-  'successThreshold',
-  'timeout',
-  'isFailure',
-  'logger',
-  'mode',
-  'openDurationJitter',
-  'random',
-]);
+export const LIVE_OPTION_NAMES: ReadonlySet<string> = new Set(
+  [...BREAKER_OPTION_NAMES].filter((name) => !FIXED_OPTION_NAMES.has(name)),
+);
 
 function parseWindow(value: unknown): BreakerConfig['window'] {
   if (value === undefined) return { type: 'count', size: 100 };
@@ -230,29 +218,26 @@ export function configSignature(config: BreakerConfig): string {
   return JSON.stringify(data);
 }
 
+/** Options same-named breakers need not agree on (see {@link SHARED_OPTION_NAMES}). */
+const UNSHARED_OPTION_NAMES: ReadonlySet<string> = new Set([
+  'name',
+  'registry',
+  'logger',
+  'mode',
+  'random',
+]);
+
 /**
  * The options that breakers sharing a name must agree on, in the order they are compared: every
  * option but `name`, `registry` (the same by construction: the name is looked up in it),
  * `logger`, `mode` and `random` (the first breaker's are kept: `mode` is an operating switch). Data options are compared by value, `isFailure`,
  * `clock` and `store` by identity.
  */
-export const SHARED_OPTION_NAMES: readonly (keyof BreakerConfig)[] = Object.freeze([
-  'failureThreshold',
-  'failureRateThreshold',
-  'slowCallDurationThreshold',
-  'slowCallRateThreshold',
-  'window',
-  'minimumCalls',
-  'openDuration',
-  'maxOpenDuration',
-  'halfOpenMaxCalls',
-  'successThreshold',
-  'timeout',
-  'openDurationJitter',
-  'isFailure',
-  'clock',
-  'store',
-]);
+export const SHARED_OPTION_NAMES: readonly (keyof BreakerConfig)[] = Object.freeze(
+  [...BREAKER_OPTION_NAMES].filter(
+    (name) => !UNSHARED_OPTION_NAMES.has(name),
+  ) as (keyof BreakerConfig)[],
+);
 
 /** An option on which two configurations disagree, with both values. */
 export interface ConfigDifference {
