@@ -273,19 +273,7 @@ export class CircuitBreaker extends BreakerEvents {
       rejection = this.lastRejection = new Rejection(this.name, this.current, retryAfterMs);
       this.lastRejectionGen = this.gen;
     }
-    if (
-      this.rejectEvents.active ||
-      this.registry?.rejectEvents.active ||
-      diagnostics.reject.hasSubscribers
-    ) {
-      this.publish('reject', {
-        breaker: this.name,
-        key: this.key,
-        state: this.current,
-        retryAfterMs,
-        shadow: false,
-      });
-    }
+    this.announceReject(retryAfterMs, false);
     return rejection;
   }
 
@@ -297,6 +285,14 @@ export class CircuitBreaker extends BreakerEvents {
    */
   private wouldReject(retryAfterMs: number): Permit {
     this.counts.wouldReject++;
+    this.announceReject(retryAfterMs, true);
+    this.inFlightCalls++;
+    if (this.deadlines !== undefined) return this.timedPermit(false);
+    return new Permit(this, this.gen, this.config.clock.now(), false);
+  }
+
+  /** Publishes a `reject` event (a refusal, or a shadow breaker's would-reject) when anyone listens. */
+  private announceReject(retryAfterMs: number, shadow: boolean): void {
     if (
       this.rejectEvents.active ||
       this.registry?.rejectEvents.active ||
@@ -307,12 +303,9 @@ export class CircuitBreaker extends BreakerEvents {
         key: this.key,
         state: this.current,
         retryAfterMs,
-        shadow: true,
+        shadow,
       });
     }
-    this.inFlightCalls++;
-    if (this.deadlines !== undefined) return this.timedPermit(false);
-    return new Permit(this, this.gen, this.config.clock.now(), false);
   }
 
   /** Applies the transitions that time alone makes due: open → half-open, hung probes → failed. */
