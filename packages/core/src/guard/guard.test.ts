@@ -165,6 +165,34 @@ describe('RequestGuard', () => {
     expect(Object.keys(plain)).toEqual(['Content-Type']);
   });
 
+  it('merges an expose list set with setHeader into the writeHead object’s head, once', async () => {
+    const guard = guardOf(new BreakerRegistry());
+    const res = await roundTrip(
+      guarded(guard, (_req, res) => {
+        res.setHeader('Access-Control-Expose-Headers', 'X-Request-Id');
+        res.writeHead(200, { 'Content-Type': 'text/plain' });
+        res.end('ok');
+      }),
+    );
+    expect(res.headers['x-circuit-breaker-state']).toBe('closed');
+    expect(res.headers['access-control-expose-headers']).toBe(
+      'X-Request-Id, Retry-After, X-Circuit-Breaker-State, X-Circuit-Breaker-Scope',
+    );
+  });
+
+  it('leaves a closed head given an object untouched with stateHeader when-not-closed', async () => {
+    const guard = guardOf(new BreakerRegistry(), { stateHeader: 'when-not-closed' });
+    const res = await roundTrip(
+      guarded(guard, (_req, res) => {
+        res.writeHead(200, { 'Content-Type': 'text/plain' });
+        res.end('ok');
+      }),
+    );
+    expect(res.status).toBe(200);
+    expect(res.headers['x-circuit-breaker-state']).toBeUndefined();
+    expect(res.headers['content-type']).toBe('text/plain');
+  });
+
   it('stamps every guard of a nested pair, the inner one with hooks of its own', async () => {
     const registry = new BreakerRegistry();
     const outer = guardOf(registry, { name: 'outer' });
