@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { BreakerRegistry, CircuitBreaker } from '@breakwater/core';
 import { RedisStore } from '@breakwater/redis';
 import { Cluster, Redis } from 'ioredis';
-import { PrivateCluster } from '../test/redis/private-cluster.js';
+import { PrivateCluster } from '@breakwater/test-support';
 
 /** One configuration measured. */
 interface Scenario {

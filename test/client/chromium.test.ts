@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { ORIGIN_SCOPE, formatScope, routeScope } from '@breakwater/core/adapter';
-import { serveForTest } from '../support/serve.js';
+import { serveForTest } from '@breakwater/test-support';
 import { scopeServer } from './scope-server.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

@@ -5,7 +5,7 @@ import { circuitBreaker } from '@breakwater/express';
 import express from 'express';
 import { Agent, RetryAgent, request } from 'undici';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { serveForTest } from '../support/serve.js';
+import { serveForTest } from '@breakwater/test-support';
 
 describe('Retry-After rounds up, so one retry is enough', () => {
   it("undici's RetryAgent with maxRetries 1 gets through a breaker that is open for 1.5 s more", async () => {

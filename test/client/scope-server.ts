@@ -9,7 +9,7 @@ import {
   type BreakerScope,
   Rejection,
 } from '@breakwater/core/adapter';
-import { serveForTest } from '../support/serve.js';
+import { serveForTest } from '@breakwater/test-support';
 
 /** A running scope server: which scopes are open, what reached it, and what it sends as the scope header. */
 export interface ScopeServer {

@@ -4,7 +4,7 @@ import { BreakerRegistry, type CircuitBreaker } from '@breakwater/core';
 import { circuitBreaker } from '@breakwater/express';
 import cors from 'cors';
 import express from 'express';
-import { serveForTest } from '../support/serve.js';
+import { serveForTest } from '@breakwater/test-support';
 import { type SentHeaders, watchSentHeaders } from './sent-headers.js';
 
 /** The app's own header, exposed to browsers by cors(). */

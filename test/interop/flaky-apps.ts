@@ -8,7 +8,7 @@ import { circuitBreaker as koaBreaker } from '@breakwater/koa';
 import express from 'express';
 import Fastify from 'fastify';
 import Koa from 'koa';
-import { serveForTest } from '../support/serve.js';
+import { serveForTest } from '@breakwater/test-support';
 import { watchSentHeaders } from './sent-headers.js';
 
 /** The breaker of every app: two failures open it for 1.5 s of real time. */

@@ -7,11 +7,7 @@ import { RedisStore } from '@breakwater/redis';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMonitoringApp, type MonitoringApp } from '../../examples/monitoring/src/app.js';
-import {
-  hasPrometheus,
-  startPrometheus,
-  type PrometheusServer,
-} from './support/prometheus-server.js';
+import { hasPrometheus, startPrometheus, type PrometheusServer } from '@breakwater/test-support';
 import {
   dashboardExpressions,
   markdownExpressions,

@@ -8,7 +8,7 @@ import express from 'express';
 import Fastify from 'fastify';
 import Koa from 'koa';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { serveForTest } from '../support/serve.js';
+import { serveForTest } from '@breakwater/test-support';
 
 /** Options whose every field is inherited: `failureThreshold: 1` must trip on the first 500. */
 function inherited(registry: BreakerRegistry): BreakerOptions {

@@ -3,17 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { BreakerRegistry, CircuitBreaker } from '@breakwater/core';
 import { RedisAdminSync, RedisStore } from '@breakwater/redis';
-import { freePort, PrivateRedis } from './private-redis.js';
+import { freePort, PrivateRedis, waitFor } from '@breakwater/test-support';
 
 const enabled = process.env.BREAKWATER_REDIS === '1';
-
-async function waitFor(condition: () => boolean, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 /** One replica: its own connection, store, registry, breaker and admin sync. */
 class Replica {

@@ -5,12 +5,12 @@ import { RedisStore } from '@breakwater/redis';
 import { onTestFinished, describe, expect, it } from 'vitest';
 import {
   connect,
-  fail,
+  recordFailure,
   recordingLogger,
   redisEnabled,
   uniquePrefix,
   waitFor,
-} from '../../packages/redis/src/test-support.js';
+} from '@breakwater/test-support';
 
 /** One replica: its own connection, store, registry and keyed family `tenants`. */
 function replica(prefix: string) {
@@ -49,7 +49,7 @@ describe.skipIf(!redisEnabled)('keyed breaker names (real Redis)', () => {
     expect(onA.name.length).toBe(512);
     await waitFor(() => a.store.connected && b.store.connected, 2000, 'both stores connected');
     await waitFor(() => a.store.stats.resyncs > 0 && b.store.stats.resyncs > 0, 2000, 'resync');
-    fail(onA);
+    recordFailure(onA);
     expect(onA.state).toBe('open');
     await waitFor(() => onB.state === 'open', 3000, 'the other replica to open');
     expect(Math.abs(onB.retryAfterMs - onA.retryAfterMs)).toBeLessThan(1000);

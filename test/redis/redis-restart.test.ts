@@ -6,17 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { BreakerRegistry, CircuitBreaker } from '@breakwater/core';
 import { RedisStore } from '@breakwater/redis';
-import { freePort, PrivateRedis } from './private-redis.js';
+import { freePort, PrivateRedis, waitFor } from '@breakwater/test-support';
 
 const enabled = process.env.BREAKWATER_REDIS === '1';
-
-async function waitFor(condition: () => boolean, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 /** One replica: an HTTP server whose route is guarded by a breaker sharing state through Redis. */
 class Replica {

@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import { Agent } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { http1Fixtures as fixtures, type RunningApp } from '../conformance/fixtures/index.js';
-import { freePort, PrivateRedis } from '../redis/private-redis.js';
+import { freePort, PrivateRedis } from '@breakwater/test-support';
 import { MODES, runLoad, shoot, type Mode, type Tally } from './load.js';
 import { soakHandler } from './soak-handler.js';
 

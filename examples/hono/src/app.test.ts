@@ -2,7 +2,7 @@
 import { BreakerRegistry, ManualClock } from '@breakwater/core';
 import { getRequestListener } from '@hono/node-server';
 import { describe, expect, it } from 'vitest';
-import { serveForTest } from '../../../test/support/serve.js';
+import { serveForTest } from '@breakwater/test-support';
 import { forecastScenario } from '../../shared/forecast-scenario.js';
 import { createApp } from './app.js';
 

@@ -1,7 +1,7 @@
 // The Koa example over real HTTP: a trip after three failures, 503s while open, recovery.
 import { BreakerRegistry, ManualClock } from '@breakwater/core';
 import { describe, it } from 'vitest';
-import { serveForTest } from '../../../test/support/serve.js';
+import { serveForTest } from '@breakwater/test-support';
 import { forecastScenario } from '../../shared/forecast-scenario.js';
 import { createApp } from './app.js';
 

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { BreakerRegistry, ManualClock } from '@breakwater/core';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { readMetrics } from '../../../packages/prometheus/src/read-metrics.testing.js';
-import { serveForTest } from '../../../test/support/serve.js';
+import { serveForTest } from '@breakwater/test-support';
 import { createMonitoringApp } from './app.js';
 
 const hasPromtool = spawnSync('promtool', ['--version'], { stdio: 'ignore' }).status === 0;

@@ -2,8 +2,7 @@
 import { BreakerRegistry } from '@breakwater/core';
 import express, { type Request } from 'express';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { adminScenario } from '../../../test/support/admin-scenario.js';
-import { serveForTest } from '../../../test/support/serve.js';
+import { adminScenario, serveForTest } from '@breakwater/test-support';
 import { adminHandler, circuitBreaker } from './index.js';
 
 describe('adminHandler (express)', () => {

@@ -2,7 +2,7 @@
 import { BreakerRegistry } from '@breakwater/core';
 import express, { type Request } from 'express';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { serveForTest } from '../../../test/support/serve.js';
+import { serveForTest } from '@breakwater/test-support';
 import { dashboardHandler } from './index.js';
 
 describe('dashboardHandler (express)', () => {

@@ -3,7 +3,7 @@
 import { BreakerRegistry } from '@breakwater/core';
 import express from 'express';
 import { describe, expect, it } from 'vitest';
-import { serveForTest } from '../../../test/support/serve.js';
+import { serveForTest } from '@breakwater/test-support';
 import { circuitBreaker } from './index.js';
 
 async function get(app: express.Express, path: string): Promise<Response> {

@@ -2,7 +2,7 @@
 import { BreakerRegistry } from '@breakwater/core';
 import Fastify, { type FastifyRequest } from 'fastify';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { adminScenario } from '../../../test/support/admin-scenario.js';
+import { adminScenario } from '@breakwater/test-support';
 import fastifyCircuitBreaker, { adminHandler } from './index.js';
 
 describe('adminHandler (fastify)', () => {

@@ -3,7 +3,7 @@ import Router from '@koa/router';
 import { BreakerRegistry } from '@breakwater/core';
 import Koa, { type Context } from 'koa';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { serveForTest } from '../../../test/support/serve.js';
+import { serveForTest } from '@breakwater/test-support';
 import { dashboardHandler } from './index.js';
 
 describe('dashboardHandler (koa)', () => {

@@ -4,7 +4,7 @@ import Router from '@koa/router';
 import { BreakerRegistry } from '@breakwater/core';
 import Koa from 'koa';
 import { describe, expect, it } from 'vitest';
-import { serveForTest } from '../../../test/support/serve.js';
+import { serveForTest } from '@breakwater/test-support';
 import { circuitBreaker } from './index.js';
 
 async function get(app: Koa, path: string): Promise<Response> {

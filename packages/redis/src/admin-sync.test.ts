@@ -1,7 +1,8 @@
 // RedisAdminSync against the real Redis: operator actions reach every replica and late joiners.
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { RedisAdminSync } from './admin-sync.js';
-import { redisEnabled, startReplica, uniquePrefix, waitFor, type Replica } from './test-support.js';
+import { startReplica, type Replica } from './test-support.js';
+import { redisEnabled, uniquePrefix, waitFor } from '@breakwater/test-support';
 
 function follow(replica: Replica, prefix: string): RedisAdminSync {
   const sync = new RedisAdminSync({

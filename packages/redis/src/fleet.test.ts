@@ -1,15 +1,8 @@
 // Fleet-wide half-open (coordinateProbes) and fleet-wide rates (shareCounts) against the real Redis.
 
 import { describe, expect, it } from 'vitest';
-import {
-  fail,
-  ready,
-  redisEnabled,
-  startReplica,
-  uniquePrefix,
-  waitFor,
-  type Replica,
-} from './test-support.js';
+import { fail, ready, startReplica, type Replica } from './test-support.js';
+import { redisEnabled, uniquePrefix, waitFor } from '@breakwater/test-support';
 
 describe.skipIf(!redisEnabled)('RedisStore fleet features (real Redis)', () => {
   /** Asks each replica for `tries` permits; returns the admitted probes per replica. */

@@ -2,15 +2,8 @@
 
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { RedisCacheStore } from './redis-cache-store.js';
-import {
-  connect,
-  fail,
-  ready,
-  redisEnabled,
-  startReplica,
-  uniquePrefix,
-  waitFor,
-} from './test-support.js';
+import { fail, ready, startReplica } from './test-support.js';
+import { connect, redisEnabled, uniquePrefix, waitFor } from '@breakwater/test-support';
 
 const DAY = 86_400_000;
 

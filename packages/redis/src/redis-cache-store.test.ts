@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { CacheRecord } from '@breakwater/core';
 import { encodeCacheRecord } from './cache-codec.js';
 import { RedisCacheStore } from './redis-cache-store.js';
-import { connect, recordingLogger, redisEnabled, uniquePrefix } from './test-support.js';
+import { connect, recordingLogger, redisEnabled, uniquePrefix } from '@breakwater/test-support';
 
 function recordOf(bytes: number, storedAt = Date.now()): CacheRecord {
   return {

@@ -3,16 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { BreakerRegistry, CircuitBreaker } from '@breakwater/core';
 import { RedisStore } from './redis-store.js';
-import {
-  connect,
-  fail,
-  ready,
-  redisEnabled,
-  reopenAt,
-  startReplica,
-  uniquePrefix,
-  waitFor,
-} from './test-support.js';
+import { fail, ready, reopenAt, startReplica } from './test-support.js';
+import { connect, redisEnabled, uniquePrefix, waitFor } from '@breakwater/test-support';
 
 describe.skipIf(!redisEnabled)('RedisStore (real Redis)', () => {
   it('opens the breaker on every replica when one trips, with the same reopen time', async () => {

@@ -1,45 +1,18 @@
-// Test helpers for the Redis suites: replicas on their own connections, polling, unique prefixes.
+// Test helpers for the RedisStore suites: simulated replicas, each on its own connection (generic helpers: @breakwater/test-support).
 
-import { randomUUID } from 'node:crypto';
+import { BreakerRegistry, CircuitBreaker, type BreakerOptions } from '@breakwater/core';
 import {
-  BreakerRegistry,
-  CircuitBreaker,
-  type BreakerOptions,
-  type Logger,
-} from '@breakwater/core';
-import { Redis, type RedisOptions } from 'ioredis';
+  connect,
+  recordingLogger,
+  recordFailure,
+  redisUrl,
+  waitFor,
+  type RecordingLogger,
+} from '@breakwater/test-support';
+import type { Redis } from 'ioredis';
 import { onTestFinished } from 'vitest';
 import { RedisStore } from './redis-store.js';
 import type { RedisStoreOptions } from './options.js';
-
-/** Whether the Redis suites run (see the helper rules: `BREAKWATER_REDIS=1`). */
-export const redisEnabled: boolean = process.env.BREAKWATER_REDIS === '1';
-
-/** The Redis URL the suites use. */
-export const redisUrl: string = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-/** A prefix no other test uses. */
-export function uniquePrefix(): string {
-  return `bwtest:${randomUUID().slice(0, 8)}:`;
-}
-
-/** A logger that records what it was told. */
-export interface RecordingLogger extends Logger {
-  readonly warnings: string[];
-  readonly errors: string[];
-}
-
-/** Makes a {@link RecordingLogger}. */
-export function recordingLogger(): RecordingLogger {
-  const warnings: string[] = [];
-  const errors: string[] = [];
-  return {
-    warnings,
-    errors,
-    warn: (message) => void warnings.push(message),
-    error: (message) => void errors.push(message),
-  };
-}
 
 /** One simulated replica: its own connection, store, registry and breaker. */
 export interface Replica {
@@ -48,13 +21,6 @@ export interface Replica {
   readonly breaker: CircuitBreaker;
   readonly logger: RecordingLogger;
   close(): Promise<void>;
-}
-
-/** Opens a connection that stays quiet about connection errors (the store reports them). */
-export function connect(url: string = redisUrl, options: RedisOptions = {}): Redis {
-  const client = new Redis(url, { maxRetriesPerRequest: 1, ...options });
-  client.on('error', () => undefined);
-  return client;
 }
 
 /** Starts a replica with breaker `name` (failureThreshold 1 unless told otherwise). */
@@ -89,24 +55,11 @@ export function replica(
   };
 }
 
-/** Polls `condition` every 5 ms until it holds; throws after `ms` (a generous bound, not a timing assert). */
 /** A {@link replica} closed automatically when the running test ends. */
 export function startReplica(...args: Parameters<typeof replica>): Replica {
   const r = replica(...args);
   onTestFinished(() => r.close());
   return r;
-}
-
-export async function waitFor(
-  condition: () => boolean,
-  ms = 2000,
-  what = 'condition',
-): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 /** Waits until the replica's store is connected and has resynchronised once. */
@@ -115,10 +68,7 @@ export function ready(r: Replica, ms = 2000): Promise<void> {
 }
 
 /** Records one failure through the breaker (trips it with failureThreshold 1). */
-export function fail(breaker: CircuitBreaker): void {
-  const permit = breaker.tryAcquire();
-  if (permit.admitted) permit.failure();
-}
+export const fail: (breaker: CircuitBreaker) => void = recordFailure;
 
 /** Wall-clock time at which the breaker admits a probe, or undefined when not open. */
 export function reopenAt(breaker: CircuitBreaker): number | undefined {

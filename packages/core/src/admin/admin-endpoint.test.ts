@@ -1,7 +1,7 @@
 // adminEndpoint() over a real HTTP server on 127.0.0.1: authorize, list, actions, configure, bad input.
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { serveForTest } from '../../../../test/support/serve.js';
+import { serveForTest } from '@breakwater/test-support';
 import { ManualClock } from '../clock.js';
 import { parseBreakerOptions } from '../configuration.js';
 import type { AdminEvent } from '../events.js';

@@ -1,7 +1,7 @@
 // dashboardEndpoint() over a real HTTP server on 127.0.0.1: authorize, the page, the stream, the client bound.
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { serveForTest } from '../../../../test/support/serve.js';
+import { serveForTest } from '@breakwater/test-support';
 import { CircuitBreaker } from '../circuit-breaker.js';
 import { ManualClock } from '../clock.js';
 import { BreakerRegistry } from '../registry.js';

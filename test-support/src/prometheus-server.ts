@@ -2,9 +2,9 @@
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './free-port.js';
 
 /** Whether a `prometheus` binary answers `--version`. */
 export const hasPrometheus: boolean =
@@ -26,19 +26,6 @@ export interface PrometheusServer {
   alerts(): Promise<{ labels: Record<string, string>; state: string }[]>;
   /** Stops the server by PID (SIGTERM, then SIGKILL after 5 s) and removes its storage. */
   stop(): Promise<void>;
-}
-
-/** A port that was free a moment ago on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**

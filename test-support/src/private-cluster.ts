@@ -4,7 +4,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './private-redis.js';
+import { freePort } from './free-port.js';
+import { pause } from './poll.js';
 
 /** Whether `redis-server` and `redis-cli` are on the PATH (the cluster suites need nothing else). */
 export function clusterToolsPresent(): boolean {
@@ -20,8 +21,6 @@ function cli(port: number, ...args: string[]): string {
   });
   return `${result.stdout ?? ''}${result.stderr ?? ''}`;
 }
-
-const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** One node of the cluster: its port and process. */
 export interface ClusterNode {
@@ -190,6 +189,24 @@ export class PrivateCluster {
         cli(replicaPort, 'CLUSTER', 'FAILOVER');
         askedAt = Date.now();
       }
+      await pause(50);
+    }
+  }
+
+  /**
+   * Kills the primary on `port` (SIGKILL, no goodbye) and waits (at most 20 s) until its replica
+   * `replicaPort` has been elected in its place (after `cluster-node-timeout`, 2 s here).
+   */
+  async killPrimary(port: number, replicaPort: number): Promise<void> {
+    const node = this.nodes.find((n) => n.port === port);
+    const child = node?.child;
+    if (node === undefined || child === undefined) throw new Error(`no running node on ${port}`);
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+    const deadline = Date.now() + 20_000;
+    while (!cli(replicaPort, 'ROLE').startsWith('master')) {
+      if (Date.now() > deadline) throw new Error(`the replica on ${replicaPort} was not elected`);
       await pause(50);
     }
   }
