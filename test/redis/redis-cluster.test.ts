@@ -11,25 +11,18 @@ import {
 } from '@breakwater/core';
 import { circuitBreaker } from '@breakwater/express';
 import { RedisCacheStore, RedisStore, type RedisStoreOptions } from '@breakwater/redis';
-import { serveForTest } from '../support/serve.js';
-import { clusterToolsPresent, PrivateCluster } from './private-cluster.js';
+import {
+  clusterToolsPresent,
+  pause,
+  PrivateCluster,
+  recordFailure,
+  serveForTest,
+  waitFor,
+} from '@breakwater/test-support';
 
 // Runs with the other Redis suites; in CI a machine without redis-server/redis-cli fails it.
 const enabled =
   process.env.BREAKWATER_REDIS === '1' && (clusterToolsPresent() || process.env.CI !== undefined);
-
-async function waitFor(condition: () => boolean, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-function fail(breaker: CircuitBreaker): void {
-  const permit = breaker.tryAcquire();
-  if (permit.admitted) permit.failure();
-}
 
 describe.skipIf(!enabled)('Breakwater on a real Redis Cluster (3 primaries + 3 replicas)', () => {
   const cluster = new PrivateCluster();
@@ -110,7 +103,7 @@ describe.skipIf(!enabled)('Breakwater on a real Redis Cluster (3 primaries + 3 r
       }
     }
     await new Promise((resolve) => setTimeout(resolve, 200)); // a few syncs (syncInterval 50 ms)
-    for (const x of left) fail(x);
+    for (const x of left) recordFailure(x);
     await waitFor(() => right.every((x) => x.state === 'open'), 5000, 'every trip to reach b');
     left.forEach((x, i) => {
       expect(Math.abs(right[i]!.retryAfterMs - x.retryAfterMs)).toBeLessThan(200);
@@ -226,85 +219,106 @@ describe.skipIf(!enabled)('Breakwater on a real Redis Cluster (3 primaries + 3 r
       expect(Number(await client.hget(key, '\0total'))).toBeLessThanOrEqual(600);
   });
 
-  // A real failover's timing (election, resubscription) varies from run to run, and on a loaded
-  // machine the reset after it has missed its 10 s bound: the scenario runs with the soak
-  // (`pnpm test:soak test/redis/redis-cluster.test.ts`), not in `pnpm test`, until that is fixed.
-  it.skipIf(process.env.BREAKWATER_SOAK !== '1')(
-    'answers every request through a primary failover, and the fleet converges after it (soak)',
-    { retry: 2, timeout: 60_000 },
-    async () => {
-      const prefix = `bwc${++run}:`;
-      /** One replica: an Express app whose /orders route is guarded by a breaker on the cluster. */
-      async function replica() {
-        const s = store(prefix, { commandTimeout: 500 });
-        const registry = new BreakerRegistry();
-        const state = { up: true };
-        const app = express();
-        app.use(
-          '/orders',
-          circuitBreaker({
-            name: 'orders',
-            failureThreshold: 3,
-            openDuration: 60_000,
-            registry,
-            store: s,
-          }),
-        );
-        app.get('/orders', (_req, res) => void res.status(state.up ? 200 : 500).send('ok'));
-        const url = `${await serveForTest(app)}/orders`;
-        return { store: s, state, url, breaker: () => registry.get('orders') };
-      }
-      const a = await replica();
-      const b = await replica();
-      await ready(a.store, b.store);
-      await waitFor(() => a.breaker() !== undefined && b.breaker() !== undefined, 5000, 'breakers');
+  /**
+   * Two Express replicas on the cluster under bounded traffic (at most 6000 requests); the primary
+   * holding the breaker's slot is replaced by `replace(primary, replica)` while the dependency
+   * breaks: every request is answered, a's trip reaches b, and b's reset after it reaches a.
+   */
+  async function failoverScenario(
+    replace: (primary: number, replica: number) => Promise<void>,
+  ): Promise<void> {
+    const prefix = `bwc${++run}:`;
+    /** One replica: an Express app whose /orders route is guarded by a breaker on the cluster. */
+    async function replica() {
+      const s = store(prefix, { commandTimeout: 500 });
+      const registry = new BreakerRegistry();
+      const state = { up: true };
+      const app = express();
+      app.use(
+        '/orders',
+        circuitBreaker({
+          name: 'orders',
+          failureThreshold: 3,
+          openDuration: 60_000,
+          registry,
+          store: s,
+        }),
+      );
+      app.get('/orders', (_req, res) => void res.status(state.up ? 200 : 500).send('ok'));
+      const url = `${await serveForTest(app)}/orders`;
+      return { store: s, state, url, breaker: () => registry.get('orders') };
+    }
+    const a = await replica();
+    const b = await replica();
+    await ready(a.store, b.store);
+    await waitFor(() => a.breaker() !== undefined && b.breaker() !== undefined, 5000, 'breakers');
 
-      const statuses = new Map<number, number>();
-      let sent = 0;
-      let failed = 0;
-      let stop = false;
-      // Bounded traffic: at most 6000 requests, alternating between the replicas, until told to stop.
-      const traffic = (async () => {
-        while (!stop && sent < 6000) {
-          const url = sent % 2 === 0 ? a.url : b.url;
-          sent++;
-          try {
-            const response = await fetch(url, { signal: AbortSignal.timeout(3000) });
-            await response.arrayBuffer();
-            statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
-          } catch {
-            failed++;
-          }
+    const statuses = new Map<number, number>();
+    let sent = 0;
+    let failed = 0;
+    let stop = false;
+    // Bounded traffic, alternating between the replicas until told to stop: paced (a 2 ms pause
+    // after each answer) so that the 8000-request cap outlasts the scenario's waits (about 25 s).
+    const traffic = (async () => {
+      while (!stop && sent < 8000) {
+        if (sent > 0) await pause(2);
+        const url = sent % 2 === 0 ? a.url : b.url;
+        sent++;
+        try {
+          const response = await fetch(url, { signal: AbortSignal.timeout(3000) });
+          await response.arrayBuffer();
+          statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+        } catch {
+          failed++;
         }
-      })();
-      try {
-        await waitFor(() => sent > 100, 5000, 'traffic before the failover');
-        const primary = cluster.primaryOf(a.store.stateKey('orders'));
-        const promoted = cluster.replicaOf(primary);
-        // The dependency breaks behind a while its breaker's primary is being replaced.
-        const failover = cluster.failover(promoted);
-        a.state.up = false;
-        await failover;
-        expect(cluster.primaryOf(a.store.stateKey('orders'))).toBe(promoted);
-        await waitFor(() => a.breaker()!.state === 'open', 10_000, 'a to trip');
-        await waitFor(() => b.breaker()!.state === 'open', 15_000, 'b to follow the trip');
-        expect(Math.abs(a.breaker()!.retryAfterMs - b.breaker()!.retryAfterMs)).toBeLessThan(500);
-        const during = sent;
-        await waitFor(() => sent > during + 100, 5000, 'traffic after the failover');
-
-        // Live propagation after the failover: b's reset reaches a.
-        a.state.up = true;
-        b.breaker()!.reset();
-        await waitFor(() => a.breaker()!.state === 'closed', 10_000, 'the reset to reach a');
-      } finally {
-        stop = true;
-        await traffic;
       }
-      expect(failed).toBe(0);
-      const answered = [...statuses.values()].reduce((sum, n) => sum + n, 0);
-      expect(answered).toBe(sent);
-      expect([...statuses.keys()].every((s) => s === 200 || s === 500 || s === 503)).toBe(true);
-      expect(statuses.get(503) ?? 0).toBeGreaterThan(0);
+    })();
+    try {
+      await waitFor(() => sent > 100, 5000, 'traffic before the failover');
+      const primary = cluster.primaryOf(a.store.stateKey('orders'));
+      const promoted = cluster.replicaOf(primary);
+      // The dependency breaks behind a while its breaker's primary is being replaced.
+      const failover = replace(primary, promoted);
+      a.state.up = false;
+      await failover;
+      expect(cluster.primaryOf(a.store.stateKey('orders'))).toBe(promoted);
+      await waitFor(() => a.breaker()!.state === 'open', 10_000, 'a to trip');
+      await waitFor(() => b.breaker()!.state === 'open', 15_000, 'b to follow the trip');
+      expect(Math.abs(a.breaker()!.retryAfterMs - b.breaker()!.retryAfterMs)).toBeLessThan(500);
+      const during = sent;
+      await waitFor(() => sent > during + 100, 5000, 'traffic after the failover');
+
+      // Live propagation after the failover: b's reset reaches a.
+      a.state.up = true;
+      b.breaker()!.reset();
+      await waitFor(() => a.breaker()!.state === 'closed', 10_000, 'the reset to reach a');
+    } finally {
+      stop = true;
+      await traffic;
+    }
+    expect(failed).toBe(0);
+    const answered = [...statuses.values()].reduce((sum, n) => sum + n, 0);
+    expect(answered).toBe(sent);
+    expect([...statuses.keys()].every((s) => s === 200 || s === 500 || s === 503)).toBe(true);
+    expect(statuses.get(503) ?? 0).toBeGreaterThan(0);
+  }
+
+  // Bounds: the slot map is re-read every 5 s by the store's subscriber (SUBSCRIBER_SLOTS_REFRESH_MS),
+  // so a trip or reset reaches the other replica within about that after the new primary serves.
+  it(
+    'answers every request through a primary failover (CLUSTER FAILOVER), and the fleet converges',
+    {
+      timeout: 60_000,
     },
+    () => failoverScenario((_primary, replica) => cluster.failover(replica)),
+  );
+
+  // Last: the killed node stays down (its shard has no replica left).
+  it(
+    'answers every request when a primary is killed, and the fleet converges after the election',
+    {
+      timeout: 60_000,
+    },
+    () => failoverScenario((primary, replica) => cluster.killPrimary(primary, replica)),
   );
 });

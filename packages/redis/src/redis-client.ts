@@ -36,6 +36,8 @@ export interface RedisSubscriberLike {
   ssubscribe?(...channels: string[]): Promise<unknown>;
   /** Sharded UNSUBSCRIBE; required on a cluster. */
   sunsubscribe?(...channels: string[]): Promise<unknown>;
+  /** ioredis `Cluster`: re-reads the slot map (the store asks for it after an outage). */
+  refreshSlotsCache?(): void;
   on(event: string, listener: (...args: unknown[]) => void): unknown;
   quit(): Promise<unknown>;
   disconnect(): void;

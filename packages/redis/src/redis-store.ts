@@ -2,8 +2,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { warnOnce } from '@breakwater/core/adapter';
-import type { BreakerStore, CircuitBreaker, Disposable, StateChangeEvent } from '@breakwater/core';
-import { bucketKeys, fleetShouldOpen, horizonOf } from './fleet-counts.js';
+import type { BreakerStore, CircuitBreaker, StateChangeEvent } from '@breakwater/core';
 import { storeLayout, type StoreLayout } from './key-layout.js';
 import { withTimeout } from './lua-script.js';
 import {
@@ -11,61 +10,15 @@ import {
   type RedisStoreConfig,
   type RedisStoreOptions,
 } from './options.js';
+import { ProbeLeases } from './probe-leases.js';
 import { parseRecord, type StateRecord } from './record.js';
 import { boundRecord, CLOCK_SKEW_MS } from './record-bounds.js';
-import type { RedisArg, RedisClientLike, RedisSubscriberLike } from './redis-client.js';
-import { ADD_COUNTS, SET_STATE, TAKE_LEASE } from './scripts.js';
+import type { RedisClientLike } from './redis-client.js';
+import { SET_STATE } from './scripts.js';
+import { SharedCounts } from './shared-counts.js';
+import { StateSubscriber } from './state-subscriber.js';
+import { newEntry, type Entry, type StoreContext } from './store-entry.js';
 import { emptyStats, type RedisStoreStats } from './store-stats.js';
-
-/** A local transition waiting to be written. */
-interface Write {
-  readonly state: 'open' | 'closed';
-  readonly reopenAt: number;
-  readonly force: boolean;
-}
-
-type LeaseState = 'none' | 'asking' | 'held' | 'denied' | 'local';
-
-/** What the store keeps per attached breaker. */
-interface Entry {
-  readonly breaker: CircuitBreaker;
-  /** Origin tag of this breaker's writes. */
-  readonly id: string;
-  readonly subscription: Disposable;
-  /** Highest record version applied or seen. */
-  version: number;
-  /** Whether the state key is being read to settle a version held from beyond the local clock. */
-  rechecking: boolean;
-  /** A local transition not yet written (the newest one wins). */
-  pending: Write | undefined;
-  writing: boolean;
-  /** coordinateProbes: the open round (its reopen time, wall ms) the lease is about. */
-  round: number;
-  lease: LeaseState;
-  leaseAskedAt: number;
-  leaseUntil: number;
-  leaseTimer: NodeJS.Timeout | undefined;
-  /** shareCounts: wall ms of the fleet's last close (buckets before it are not read). */
-  countsSince: number;
-  /** shareCounts: totals already added to Redis. */
-  sent: { calls: number; failures: number; slow: number } | undefined;
-}
-
-/** Breakers per shared-count script call on a single instance (on a cluster: one, each in its slot). */
-const COUNT_BATCH = 100;
-
-/** One shared-count script call: the breakers (with the totals sent before), their keys and arguments. */
-interface CountBatch {
-  readonly items: { entry: Entry; totals: NonNullable<Entry['sent']> }[];
-  readonly keys: string[];
-  readonly args: RedisArg[];
-}
-
-/** What `duplicate` takes on an ioredis `Cluster`. */
-type ClusterDuplicate = (
-  nodes: never[],
-  options: { shardedSubscribers: boolean },
-) => RedisSubscriberLike;
 
 /**
  * A breaker store that shares state across replicas through Redis. When a breaker opens or closes
@@ -94,10 +47,12 @@ export class RedisStore implements BreakerStore {
   readonly cluster: boolean;
   private readonly layout: StoreLayout;
   private readonly client: RedisClientLike;
-  private readonly subscriber: RedisSubscriberLike;
+  private readonly subscriber: StateSubscriber;
   private readonly entries = new Map<CircuitBreaker, Entry>();
   private readonly byName = new Map<string, Entry[]>();
   private readonly counters: RedisStoreStats = emptyStats();
+  private readonly leases: ProbeLeases;
+  private readonly counts: SharedCounts;
   private healthy = true;
   private closed = false;
   private nextEntry = 0;
@@ -106,14 +61,8 @@ export class RedisStore implements BreakerStore {
   private syncTimer: NodeJS.Timeout | undefined;
   private resyncing = false;
   private resyncAgain = false;
-  private syncing = false;
-  private readonly onMessage = (channel: unknown, message: unknown): void =>
-    this.receive(channel, message);
-  private readonly onReady = (): void => this.subscribeAndResync();
   private readonly onClientReady = (): void => void this.resync();
-  private readonly onSubscribersReady = (): void => void this.resync();
   private readonly onLost = (): void => this.fail(new Error('connection closed'));
-  private readonly onSubscriberError = (error: unknown): void => this.fail(error);
 
   constructor(options: RedisStoreOptions) {
     this.config = parseRedisStoreOptions(options);
@@ -122,23 +71,28 @@ export class RedisStore implements BreakerStore {
     this.cluster = this.client.isCluster === true;
     this.layout = storeLayout(this.config.prefix, this.cluster);
     this.channel = `${this.config.prefix}state`;
-    if (this.cluster) {
-      const duplicate = this.client.duplicate as unknown as ClusterDuplicate;
-      this.subscriber = duplicate.call(this.client, [], { shardedSubscribers: true });
-      this.subscriber.on('smessage', this.onMessage);
-      this.subscriber.on('subscribersReady', this.onSubscribersReady);
-    } else {
-      this.subscriber = this.client.duplicate();
-      this.subscriber.on('message', this.onMessage);
-    }
-    this.subscriber.on('ready', this.onReady);
-    this.subscriber.on('error', this.onSubscriberError);
-    this.subscriber.on('close', this.onLost);
+    const context = this.context();
+    this.leases = new ProbeLeases(context);
+    this.counts = new SharedCounts(context, (entry) => this.fleetTrip(entry));
+    this.subscriber = new StateSubscriber(
+      this.client,
+      this.cluster,
+      this.channel,
+      this.config.commandTimeout,
+      {
+        message: (channel, message) => this.receive(channel, message),
+        subscribed: () => void this.resync(),
+        lost: (error) => this.fail(error),
+      },
+    );
     this.client.on('ready', this.onClientReady);
     this.client.on('close', this.onLost);
-    this.subscribeAndResync();
+    this.subscriber.start();
     if (this.config.shareCounts) {
-      this.syncTimer = setInterval(() => void this.syncCounts(), this.config.syncInterval);
+      this.syncTimer = setInterval(
+        () => void this.counts.sync(this.entries.values()),
+        this.config.syncInterval,
+      );
       this.syncTimer.unref();
     }
   }
@@ -166,32 +120,17 @@ export class RedisStore implements BreakerStore {
   /** Called by the breaker's constructor (the BreakerStore contract). */
   attach(breaker: CircuitBreaker): void {
     if (this.closed || this.entries.has(breaker)) return;
-    const entry: Entry = {
+    const entry: Entry = newEntry(
       breaker,
-      id: `${this.id}/${++this.nextEntry}`,
-      subscription: breaker.onStateChange((event) => this.onLocalChange(entry, event)),
-      version: 0,
-      rechecking: false,
-      pending: undefined,
-      writing: false,
-      round: 0,
-      lease: 'none',
-      leaseAskedAt: 0,
-      leaseUntil: 0,
-      leaseTimer: undefined,
-      countsSince: 0,
-      sent: undefined,
-    };
+      `${this.id}/${++this.nextEntry}`,
+      breaker.onStateChange((event) => this.onLocalChange(entry, event)),
+    );
     this.entries.set(breaker, entry);
-    this.restartCounts(entry);
+    this.counts.restart(entry);
     const named = this.byName.get(breaker.name);
     if (named === undefined) {
       this.byName.set(breaker.name, [entry]);
-      if (this.cluster && this.subscriber.status === 'ready') {
-        this.subscriber.ssubscribe?.(this.layout.channel(breaker.name)).catch((error: unknown) => {
-          this.fail(error);
-        });
-      }
+      this.subscriber.add(this.layout.channel(breaker.name));
     } else named.push(entry);
     if (this.connected) void this.read([breaker.name]).catch((error) => this.fail(error));
   }
@@ -209,9 +148,7 @@ export class RedisStore implements BreakerStore {
       return;
     }
     this.byName.delete(breaker.name);
-    if (this.cluster && this.subscriber.status === 'ready') {
-      this.subscriber.sunsubscribe?.(this.layout.channel(breaker.name)).catch(() => undefined);
-    }
+    this.subscriber.remove(this.layout.channel(breaker.name));
   }
 
   /**
@@ -219,23 +156,7 @@ export class RedisStore implements BreakerStore {
    * admit, else ms to hold it. Never waits: the lease is taken in the background.
    */
   probeHoldMs(breaker: CircuitBreaker): number {
-    if (!this.config.coordinateProbes || !this.healthy) return 0;
-    const entry = this.entries.get(breaker);
-    if (entry === undefined) return 0;
-    const now = Date.now();
-    if (entry.lease === 'local') return 0;
-    if (entry.lease === 'held') {
-      if (now < entry.leaseUntil) return 0;
-      entry.lease = 'none';
-    }
-    if (entry.lease === 'denied') {
-      if (now < entry.leaseUntil) return Math.min(1000, Math.max(1, entry.leaseUntil - now));
-      entry.lease = 'none';
-    }
-    if (entry.lease === 'none') this.askLease(entry);
-    const waited = now - entry.leaseAskedAt;
-    if (waited >= this.config.probeLeaseTimeout) return 0; // no answer in time: decide locally
-    return Math.max(1, this.config.probeLeaseTimeout - waited);
+    return this.leases.holdMs(this.entries.get(breaker));
   }
 
   /**
@@ -255,12 +176,26 @@ export class RedisStore implements BreakerStore {
     clearInterval(this.syncTimer);
     this.client.off('ready', this.onClientReady);
     this.client.off('close', this.onLost);
-    const subscriber = this.subscriber;
-    if (subscriber.status === 'ready') {
-      await withTimeout(subscriber.quit(), this.config.commandTimeout).catch(() => undefined);
-    }
-    subscriber.disconnect();
-    subscriber.on('error', () => undefined);
+    await this.subscriber.close();
+  }
+
+  /** What the store's parts read of it. */
+  private context(): StoreContext {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the getters read live fields
+    const store = this;
+    return {
+      config: this.config,
+      client: this.client,
+      layout: this.layout,
+      counters: this.counters,
+      get closed() {
+        return store.closed;
+      },
+      get healthy() {
+        return store.healthy;
+      },
+      fail: (error) => this.fail(error),
+    };
   }
 
   // --- local transitions → Redis ---
@@ -270,11 +205,11 @@ export class RedisStore implements BreakerStore {
     if (event.to === 'open') {
       const reopenAt = event.reopenAt ?? Date.now() + entry.breaker.retryAfterMs;
       entry.pending = { state: 'open', reopenAt, force: false };
-      this.roundStarted(entry, reopenAt);
+      this.leases.roundStarted(entry, reopenAt);
     } else if (event.to === 'closed') {
       entry.pending = { state: 'closed', reopenAt: 0, force: event.reason === 'reset' };
-      this.roundEnded(entry);
-      this.restartCounts(entry);
+      this.leases.roundEnded(entry);
+      this.counts.restart(entry);
     } else {
       return;
     }
@@ -406,12 +341,12 @@ export class RedisStore implements BreakerStore {
       if (breaker.applyRemoteState({ state: 'open', retryAfterMs: Math.max(0, reopenAt - now) })) {
         this.counters.applied++;
       }
-      this.roundStarted(entry, reopenAt);
+      this.leases.roundStarted(entry, reopenAt);
       return;
     }
     entry.countsSince = Math.min(record.v, now);
-    this.restartCounts(entry);
-    this.roundEnded(entry);
+    this.counts.restart(entry);
+    this.leases.roundEnded(entry);
     if (
       (state === 'open' || state === 'half-open') &&
       breaker.applyRemoteState({ state: 'closed' })
@@ -479,18 +414,6 @@ export class RedisStore implements BreakerStore {
 
   // --- faults and resynchronisation ---
 
-  private subscribeAndResync(): void {
-    if (this.closed) return;
-    if (this.cluster) {
-      void this.resync(); // subscribes each breaker's sharded channel first
-      return;
-    }
-    this.subscriber.subscribe(this.channel).then(
-      () => this.resync(),
-      (error: unknown) => this.fail(error),
-    );
-  }
-
   /** Pushes local opens and pending writes, then reads every attached breaker's record. */
   private async resync(): Promise<void> {
     if (this.closed) return;
@@ -501,7 +424,10 @@ export class RedisStore implements BreakerStore {
     if (this.client.status !== 'ready' || this.subscriber.status !== 'ready') return;
     this.resyncing = true;
     try {
-      if (this.cluster) await this.subscribeChannels();
+      await this.subscriber.keep(
+        [...this.byName.keys()].map((name) => this.layout.channel(name)),
+        !this.healthy,
+      );
       const now = Date.now();
       for (const entry of this.entries.values()) {
         if (entry.pending === undefined && entry.breaker.state === 'open') {
@@ -527,20 +453,6 @@ export class RedisStore implements BreakerStore {
         void this.resync();
       }
     }
-  }
-
-  /** Cluster: subscribes the sharded channel of every attached name (idempotent on the server). */
-  private async subscribeChannels(): Promise<void> {
-    const ssubscribe = this.subscriber.ssubscribe;
-    if (ssubscribe === undefined) throw new TypeError('the cluster subscriber has no ssubscribe()');
-    await withTimeout(
-      Promise.all(
-        [...this.byName.keys()].map((name) =>
-          ssubscribe.call(this.subscriber, this.layout.channel(name)),
-        ),
-      ),
-      this.config.commandTimeout,
-    );
   }
 
   private hasPending(): boolean {
@@ -592,178 +504,14 @@ export class RedisStore implements BreakerStore {
     }
   }
 
-  // --- coordinateProbes ---
-
-  private roundStarted(entry: Entry, reopenAt: number): void {
-    if (!this.config.coordinateProbes || this.closed) return;
-    clearTimeout(entry.leaseTimer);
-    entry.round = reopenAt;
-    entry.lease = 'none';
-    const lead = reopenAt - this.config.probeLeaseTimeout - Date.now();
-    entry.leaseTimer = setTimeout(() => this.askLease(entry), Math.max(0, lead));
-    entry.leaseTimer.unref();
-  }
-
-  private roundEnded(entry: Entry): void {
-    clearTimeout(entry.leaseTimer);
-    entry.leaseTimer = undefined;
-    entry.round = 0;
-    entry.lease = 'none';
-  }
-
-  /** Asks for the probe lease of the entry's open round, in the background. */
-  private askLease(entry: Entry): void {
-    if (this.closed || entry.lease === 'asking' || entry.lease === 'held') return;
-    clearTimeout(entry.leaseTimer);
-    entry.leaseTimer = undefined;
-    const now = Date.now();
-    entry.lease = 'asking';
-    entry.leaseAskedAt = now;
-    if (this.client.status !== 'ready') {
-      entry.lease = 'local';
-      return;
-    }
-    const round = entry.round;
-    const breaker = entry.breaker;
-    const ttl = Math.max(0, round - now) + breaker.config.openDuration;
-    TAKE_LEASE.run(
-      this.client,
-      [this.layout.probe(breaker.name, round)],
-      [entry.id, Math.ceil(ttl)],
-      this.config.commandTimeout,
-    ).then(
-      (reply) => {
-        if (entry.round !== round || entry.lease !== 'asking' || !Array.isArray(reply)) return;
-        const remaining = Number(reply[1]);
-        entry.leaseUntil = Date.now() + (remaining > 0 ? remaining : 0);
-        if (reply[0] === 1) {
-          entry.lease = 'held';
-          this.counters.leasesTaken++;
-          return;
-        }
-        entry.lease = 'denied';
-        this.counters.leasesDenied++;
-        // The holder may die: ask again once its lease has run out.
-        entry.leaseTimer = setTimeout(
-          () => {
-            if (entry.round === round && entry.lease === 'denied') {
-              entry.lease = 'none';
-              this.askLease(entry);
-            }
-          },
-          Math.max(1, remaining),
-        );
-        entry.leaseTimer.unref();
-      },
-      (error: unknown) => {
-        if (entry.round === round && entry.lease === 'asking') entry.lease = 'local';
-        this.fail(error);
-      },
-    );
-  }
-
-  // --- shareCounts ---
-
-  /** The breaker's lifetime totals, as shared counting adds them. */
-  private totals(breaker: CircuitBreaker): NonNullable<Entry['sent']> {
-    const t = breaker.snapshot().totals;
-    return {
-      calls: t.success + t.failure + t.timeout,
-      failures: t.failure + t.timeout,
-      slow: t.slow,
-    };
-  }
-
-  /** Starts counting from now (at attach and whenever the fleet closes). */
-  private restartCounts(entry: Entry): void {
-    if (this.config.shareCounts) entry.sent = this.totals(entry.breaker);
-  }
-
-  /**
-   * Adds the new counts of every breaker with traffic since the last synchronisation to the fleet's
-   * buckets and opens those whose fleet rates trip. A breaker without new calls is skipped: the
-   * replicas that add calls judge the fleet's rates. Batches of {@link COUNT_BATCH} breakers per
-   * script call on a single instance, one breaker (one slot) per call on a cluster; all in flight
-   * together.
-   */
-  private async syncCounts(): Promise<void> {
-    if (this.closed || this.syncing || !this.healthy || this.client.status !== 'ready') return;
-    this.syncing = true;
-    try {
-      const now = Date.now();
-      const size = this.cluster ? 1 : COUNT_BATCH;
-      const sends: Promise<void>[] = [];
-      let batch: CountBatch = { items: [], keys: [], args: [] };
-      for (const entry of this.entries.values()) {
-        const breaker = entry.breaker;
-        const config = breaker.config;
-        if (config.failureRateThreshold === undefined && config.slowCallRateThreshold === undefined)
-          continue;
-        const totals = this.totals(breaker);
-        const sent = entry.sent;
-        entry.sent = totals;
-        if (breaker.state !== 'closed' || sent === undefined || totals.calls === sent.calls)
-          continue;
-        const horizon = horizonOf(config, this.config.countsHorizon);
-        const buckets = bucketKeys(
-          this.layout.counts(breaker.name),
-          horizon,
-          now,
-          entry.countsSince,
-        );
-        batch.keys.push(...buckets.keys);
-        batch.args.push(
-          buckets.keys.length,
-          buckets.readCurrent ? '1' : '0',
-          totals.calls - sent.calls,
-          totals.failures - sent.failures,
-          totals.slow - sent.slow,
-          buckets.ttl,
-        );
-        batch.items.push({ entry, totals: sent });
-        if (batch.items.length === size) {
-          sends.push(this.sendCounts(batch));
-          batch = { items: [], keys: [], args: [] };
-        }
-      }
-      if (batch.items.length > 0) sends.push(this.sendCounts(batch));
-      const failures = (await Promise.allSettled(sends)).filter((r) => r.status === 'rejected');
-      if (failures.length > 0) this.fail((failures[0] as PromiseRejectedResult).reason);
-    } finally {
-      this.syncing = false;
-    }
-  }
-
-  private async sendCounts({ items, keys, args }: CountBatch): Promise<void> {
-    let reply: unknown;
-    try {
-      reply = await ADD_COUNTS.run(
-        this.client,
-        keys,
-        [items.length, ...args],
-        this.config.commandTimeout,
-      );
-    } catch (error) {
-      // Not added: count them again next time.
-      for (const { entry, totals } of items) entry.sent = totals;
-      throw error;
-    }
-    if (!Array.isArray(reply)) return;
-    items.forEach(({ entry }, i) => {
-      const counts = {
-        calls: Number(reply[i * 3]),
-        failures: Number(reply[i * 3 + 1]),
-        slowCalls: Number(reply[i * 3 + 2]),
-      };
-      const breaker = entry.breaker;
-      if (breaker.state !== 'closed' || !fleetShouldOpen(breaker.config, counts)) return;
-      const openDuration = breaker.config.openDuration;
-      breaker.applyRemoteState({ state: 'open', retryAfterMs: openDuration });
-      const reopenAt = Date.now() + openDuration;
-      entry.pending = { state: 'open', reopenAt, force: false };
-      this.counters.fleetTrips++;
-      this.roundStarted(entry, reopenAt);
-      this.scheduleFlush();
-    });
+  /** shareCounts: the fleet's rates tripped `entry`'s breaker here; the open is written for all. */
+  private fleetTrip(entry: Entry): void {
+    const openDuration = entry.breaker.config.openDuration;
+    entry.breaker.applyRemoteState({ state: 'open', retryAfterMs: openDuration });
+    const reopenAt = Date.now() + openDuration;
+    entry.pending = { state: 'open', reopenAt, force: false };
+    this.counters.fleetTrips++;
+    this.leases.roundStarted(entry, reopenAt);
+    this.scheduleFlush();
   }
 }
