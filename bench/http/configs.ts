@@ -106,6 +106,18 @@ function closedGroup(fw: Framework): Group {
       ],
     },
   ];
+  if (fw === 'fastify' && peerId !== undefined) {
+    // The leanest closed path: no state header on closed responses (issue 14: held against the peer).
+    rows.push({
+      id: `${fw}-breakwater-lean`,
+      label: `${fw} + breakwater (closed, stateHeader: 'when-not-closed')`,
+      server: `${fw}-breakwater`,
+      options: { stateHeader: 'when-not-closed' },
+      path: '/hello',
+      status: 200,
+      compare: [{ vs: floor }, { vs: bare }, { vs: peerId, target: ahead }],
+    });
+  }
   if (peer !== undefined) {
     rows.push({
       id: peer.server,

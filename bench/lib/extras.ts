@@ -1,4 +1,4 @@
-// Optional breaker options some rows add: Prometheus metrics on, or a Redis-backed store.
+// Optional breaker options some rows add: Prometheus metrics on, a Redis-backed store, the lean state header.
 
 import { loadExport, skip } from './serve.js';
 import type { ServerOptions } from './server-options.js';
@@ -9,6 +9,7 @@ type RedisStoreClass = new (options: { client: unknown }) => unknown;
 /** Turns on metrics (no breaker option needed) and returns the extra breaker options a row asks for. */
 export async function extras(options: ServerOptions): Promise<Record<string, unknown>> {
   const added: Record<string, unknown> = {};
+  if (options.stateHeader !== 'always') added.stateHeader = options.stateHeader;
   if (options.metrics) {
     const registerMetrics = await loadExport<RegisterMetrics>(
       '@breakwater/prometheus',

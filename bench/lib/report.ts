@@ -206,7 +206,10 @@ function floorSection(groups: readonly GroupResult[]): string[] {
     const fw = floor.id.slice(0, -'-floor'.length);
     const bare = `${fw}-bare`;
     const breakwater = `${fw}-breakwater`;
-    const peer = g.rows.find((r) => ![bare, floor.id, breakwater].includes(r.row.id))?.row;
+    // the peer: neither bare nor the floor nor one of Breakwater's rows (e.g. the lean one)
+    const peer = g.rows.find(
+      (r) => ![bare, floor.id].includes(r.row.id) && !r.row.id.startsWith(breakwater),
+    )?.row;
     any = true;
     lines.push(
       `| ${g.group.title} | ${ratioCell(g, floor.id, bare)} | ${ratioCell(g, breakwater, floor.id)} | ` +

@@ -12,6 +12,8 @@ export interface ServerOptions {
   readonly metrics: boolean;
   /** `redis`: share state through `@breakwater/redis`' RedisStore. */
   readonly store: 'memory' | 'redis';
+  /** The breaker's `stateHeader` option (`when-not-closed`: no state header on closed responses). */
+  readonly stateHeader: 'always' | 'when-not-closed';
 }
 
 /** Parses BENCH_SERVER, filling in defaults. */
@@ -24,5 +26,6 @@ export function serverOptions(): ServerOptions {
     keyed: given.keyed ?? false,
     metrics: given.metrics ?? false,
     store: given.store ?? 'memory',
+    stateHeader: given.stateHeader ?? 'always',
   };
 }
