@@ -247,8 +247,20 @@ const extrasGroup: Group = {
   ],
 };
 
-/** A bare-vs-Breakwater pair (closed, then open) for a framework without a peer or a target yet. */
-function reachGroup(server: 'hono' | 'nestjs', title: string): Group {
+/**
+ * Bare vs Breakwater (closed, then open) for a framework without a peer or a target yet; with
+ * `floor`, its floor row too (Hono: one middleware that sets the state header with `c.header()`
+ * and awaits the handler).
+ */
+function reachGroup(server: 'hono' | 'nestjs', title: string, floor = false): Group {
+  const floorRow: Row = {
+    id: `${server}-floor`,
+    label: `${server} floor (state header + awaited handler)`,
+    server: `${server}-floor`,
+    path: '/hello',
+    status: 200,
+    compare: [{ vs: `${server}-bare` }],
+  };
   return {
     title: `${title}: bare vs Breakwater`,
     rows: [
@@ -259,13 +271,14 @@ function reachGroup(server: 'hono' | 'nestjs', title: string): Group {
         path: '/hello',
         status: 200,
       },
+      ...(floor ? [floorRow] : []),
       {
         id: `${server}-breakwater`,
         label: `${server} + breakwater (closed)`,
         server: `${server}-breakwater`,
         path: '/hello',
         status: 200,
-        compare: [{ vs: `${server}-bare` }],
+        compare: [...(floor ? [{ vs: `${server}-floor` }] : []), { vs: `${server}-bare` }],
       },
       {
         id: `${server}-breakwater-open`,
@@ -287,6 +300,6 @@ export const GROUPS: readonly Group[] = [
   ...FRAMEWORKS.map(cachedGroup),
   keyedGroup,
   extrasGroup,
-  reachGroup('hono', 'Hono 4 (@hono/node-server)'),
+  reachGroup('hono', 'Hono 4 (@hono/node-server)', true),
   reachGroup('nestjs', 'NestJS 12 (platform-express)'),
 ];
