@@ -97,6 +97,11 @@ const nodeBinding: FrameworkBinding<IncomingMessage, ServerResponse> = {
 };
 const guard = new RequestGuard({ openDuration: OPEN_FOR }, nodeBinding, 'bench-guard');
 const openGuard = new RequestGuard({ openDuration: OPEN_FOR }, nodeBinding, 'bench-guard-open');
+const leanGuard = new RequestGuard(
+  { openDuration: OPEN_FOR, stateHeader: 'when-not-closed' },
+  nodeBinding,
+  'bench-guard-lean',
+);
 for (const breaker of openGuard.breakers()) {
   for (let i = 0; i < 10 && breaker.state !== 'open'; i++) {
     const permit = breaker.tryAcquire();
@@ -287,6 +292,14 @@ const cases: Case[] = [
     baseline: NODE_200,
     target: { ns: 300, bytes: 300, overBaseline: true },
     fn: () => respond(guard),
+  },
+  {
+    name: "same, stateHeader 'when-not-closed' (no header on a closed head)",
+    group: 'adapter',
+    async: false,
+    baseline: NODE_200,
+    target: { ns: 300, bytes: 300, overBaseline: true },
+    fn: () => respond(leanGuard),
   },
   {
     name: NODE_503,

@@ -11,6 +11,13 @@ import { isShortCircuit } from './short-circuit.js';
 const EXPOSE = 'access-control-expose-headers';
 const STATE = 'x-circuit-breaker-state';
 
+/** {@link GuardedCall}'s progress. */
+const enum Phase {
+  Pending,
+  ClientGone,
+  HeadWritten,
+}
+
 /** Node's `writeHead`, as the hooks call it. */
 export type WriteHead = (this: ServerResponse, ...args: unknown[]) => ServerResponse;
 
@@ -30,16 +37,16 @@ type Hooked = ServerResponse & { [CALL]?: GuardedCall };
  *   `halfOpenMaxCalls` bounds handler runs, not connections.
  */
 export class GuardedCall {
-  /** Discriminates an admitted call. */
-  readonly admitted = true as const;
+  /** Discriminates an admitted call (on the prototype: one field less per request). */
+  declare readonly admitted: true;
   /** @internal The raw request. */
   req: IncomingMessage | undefined = undefined;
   /** @internal The `writeHead` the hook wraps (per-response hooks only). */
   writeHead: WriteHead | undefined = undefined;
   private status: number | undefined = undefined;
   private error: unknown = undefined;
-  private headWritten = false;
-  private clientGone = false;
+  /** Where the call is: before its head, its client gone before the head, or its head written. */
+  private phase: Phase = Phase.Pending;
 
   constructor(
     /** The breaker that admitted the call. */
@@ -103,14 +110,14 @@ export class GuardedCall {
   private static hookedWriteHead(this: Hooked): ServerResponse {
     const call = this[CALL]!;
     /* eslint-disable prefer-rest-params -- `arguments` avoids an array per response */
-    const headers = call.stamp(
-      this,
-      typeof arguments[1] === 'object' ? arguments[1] : arguments[2],
-    );
+    const named = typeof arguments[1] === 'object';
+    const headers = call.stamp(this, named ? arguments[1] : arguments[2]);
     const written =
       headers === undefined
         ? call.writeHead!.apply(this, arguments as unknown as unknown[])
-        : writeHeadWith(this, call.writeHead!, arguments, headers);
+        : named
+          ? call.writeHead!.call(this, arguments[0], headers)
+          : call.writeHead!.call(this, arguments[0], arguments[1], headers);
     /* eslint-enable prefer-rest-params */
     call.headOut(this);
     return written;
@@ -137,21 +144,22 @@ export class GuardedCall {
    * released now; any other waits for its head.
    */
   done(): void {
-    if (this.clientGone && !this.permit.settled) this.permit.ignore();
+    if (this.phase === Phase.ClientGone && !this.permit.settled) this.permit.ignore();
   }
 
   private headOut(res: ServerResponse): void {
-    this.headWritten = true;
+    const clientGone = this.phase === Phase.ClientGone;
+    this.phase = Phase.HeadWritten;
     const permit = this.permit;
     if (permit.settled) return;
-    if (this.clientGone || isShortCircuit(res)) permit.ignore();
+    if (clientGone || isShortCircuit(res)) permit.ignore();
     else if (this.error === undefined) permit.recordStatus(this.status ?? res.statusCode);
     else permit.record({ status: this.status ?? res.statusCode, error: this.error });
   }
 
   /** @internal The response closed: a normal end, a client that left, or a server cut-off. */
   closed(res: ServerResponse): void {
-    if (this.headWritten) {
+    if (this.phase === Phase.HeadWritten) {
       // After the head only a server cut-off matters; a client that left changes nothing.
       if (!res.writableEnded && !isShortCircuit(res) && brokenOffByServer(this.req!, res)) {
         this.breaker.recordBrokenOff(this.permit);
@@ -167,7 +175,7 @@ export class GuardedCall {
       });
       return;
     }
-    this.clientGone = true;
+    this.phase = Phase.ClientGone;
     // A probe keeps its slot until its handler answers: the end of its (now unsent) response.
     if (permit.probe) watchHandlerEnd(res, this);
     else permit.ignore();
@@ -221,6 +229,8 @@ export class GuardedCall {
     return copy;
   }
 }
+
+Object.defineProperty(GuardedCall.prototype, 'admitted', { value: true, enumerable: true });
 
 /** Calls `writeHead` with `args`, `headers` in place of the headers object given (no array built). */
 function writeHeadWith(
