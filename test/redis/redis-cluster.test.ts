@@ -12,8 +12,8 @@ import {
 import { circuitBreaker } from '@breakwater/express';
 import { RedisCacheStore, RedisStore, type RedisStoreOptions } from '@breakwater/redis';
 import {
+  alternatingTraffic,
   clusterToolsPresent,
-  pause,
   PrivateCluster,
   recordFailure,
   serveForTest,
@@ -253,28 +253,11 @@ describe.skipIf(!enabled)('Breakwater on a real Redis Cluster (3 primaries + 3 r
     await ready(a.store, b.store);
     await waitFor(() => a.breaker() !== undefined && b.breaker() !== undefined, 5000, 'breakers');
 
-    const statuses = new Map<number, number>();
-    let sent = 0;
-    let failed = 0;
-    let stop = false;
-    // Bounded traffic, alternating between the replicas until told to stop: paced (a 2 ms pause
-    // after each answer) so that the 8000-request cap outlasts the scenario's waits (about 25 s).
-    const traffic = (async () => {
-      while (!stop && sent < 8000) {
-        if (sent > 0) await pause(2);
-        const url = sent % 2 === 0 ? a.url : b.url;
-        sent++;
-        try {
-          const response = await fetch(url, { signal: AbortSignal.timeout(3000) });
-          await response.arrayBuffer();
-          statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
-        } catch {
-          failed++;
-        }
-      }
-    })();
+    // Bounded traffic, alternating between the replicas until stopped: paced (a 2 ms pause after
+    // each answer) so that the 8000-request cap outlasts the scenario's waits (about 25 s).
+    const traffic = alternatingTraffic([a.url, b.url], { max: 8000, timeoutMs: 3000, pauseMs: 2 });
     try {
-      await waitFor(() => sent > 100, 5000, 'traffic before the failover');
+      await waitFor(() => traffic.sent > 100, 5000, 'traffic before the failover');
       const primary = cluster.primaryOf(a.store.stateKey('orders'));
       const promoted = cluster.replicaOf(primary);
       // The dependency breaks behind a while its breaker's primary is being replaced.
@@ -285,22 +268,23 @@ describe.skipIf(!enabled)('Breakwater on a real Redis Cluster (3 primaries + 3 r
       await waitFor(() => a.breaker()!.state === 'open', 10_000, 'a to trip');
       await waitFor(() => b.breaker()!.state === 'open', 15_000, 'b to follow the trip');
       expect(Math.abs(a.breaker()!.retryAfterMs - b.breaker()!.retryAfterMs)).toBeLessThan(500);
-      const during = sent;
-      await waitFor(() => sent > during + 100, 5000, 'traffic after the failover');
+      const during = traffic.sent;
+      await waitFor(() => traffic.sent > during + 100, 5000, 'traffic after the failover');
 
       // Live propagation after the failover: b's reset reaches a.
       a.state.up = true;
       b.breaker()!.reset();
       await waitFor(() => a.breaker()!.state === 'closed', 10_000, 'the reset to reach a');
     } finally {
-      stop = true;
-      await traffic;
+      await traffic.stop();
     }
-    expect(failed).toBe(0);
-    const answered = [...statuses.values()].reduce((sum, n) => sum + n, 0);
-    expect(answered).toBe(sent);
-    expect([...statuses.keys()].every((s) => s === 200 || s === 500 || s === 503)).toBe(true);
-    expect(statuses.get(503) ?? 0).toBeGreaterThan(0);
+    expect(traffic.failed).toBe(0);
+    const answered = [...traffic.statuses.values()].reduce((sum, n) => sum + n, 0);
+    expect(answered).toBe(traffic.sent);
+    expect([...traffic.statuses.keys()].every((s) => s === 200 || s === 500 || s === 503)).toBe(
+      true,
+    );
+    expect(traffic.statuses.get(503) ?? 0).toBeGreaterThan(0);
   }
 
   // Bounds: the slot map is re-read every 5 s by the store's subscriber (SUBSCRIBER_SLOTS_REFRESH_MS),

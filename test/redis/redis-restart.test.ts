@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { BreakerRegistry, CircuitBreaker } from '@breakwater/core';
 import { RedisStore } from '@breakwater/redis';
-import { freePort, PrivateRedis, waitFor } from '@breakwater/test-support';
+import { alternatingTraffic, freePort, PrivateRedis, waitFor } from '@breakwater/test-support';
 
 const enabled = process.env.BREAKWATER_REDIS === '1';
 
@@ -91,30 +91,14 @@ describe.skipIf(!enabled)('RedisStore when Redis dies and comes back during traf
   });
 
   it('answers every request, logs the outage once per store and resyncs when Redis returns', async () => {
-    const statuses = new Map<number, number>();
-    let sent = 0;
-    let failed = 0;
-    let stop = false;
-    // Bounded traffic: at most 3000 requests, alternating between the replicas, until told to stop.
-    const traffic = (async () => {
-      while (!stop && sent < 3000) {
-        const url = urls[sent % 2]!;
-        sent++;
-        try {
-          const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
-          await response.arrayBuffer();
-          statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
-        } catch {
-          failed++;
-        }
-      }
-    })();
+    // Bounded traffic: at most 3000 requests, alternating between the replicas, until stopped.
+    const traffic = alternatingTraffic(urls, { max: 3000, timeoutMs: 2000 });
 
-    await waitFor(() => sent > 100, 5000, 'traffic before the outage');
+    await waitFor(() => traffic.sent > 100, 5000, 'traffic before the outage');
     await redis.stop();
     await waitFor(() => a.store.stats.outages === 1 && b.store.stats.outages === 1, 5000, 'outage');
-    const duringOutage = sent;
-    await waitFor(() => sent > duringOutage + 100, 5000, 'traffic during the outage');
+    const duringOutage = traffic.sent;
+    await waitFor(() => traffic.sent > duringOutage + 100, 5000, 'traffic during the outage');
 
     // The dependency breaks behind replica a while Redis is away: a opens locally, b cannot know.
     a.dependencyUp = false;
@@ -128,13 +112,14 @@ describe.skipIf(!enabled)('RedisStore when Redis dies and comes back during traf
       'b to learn of the trip after the restart',
     );
     await waitFor(() => a.store.connected && b.store.connected, 5000, 'reconnection');
-    stop = true;
-    await traffic;
+    await traffic.stop();
 
-    expect(failed).toBe(0);
-    const answered = [...statuses.values()].reduce((sum, n) => sum + n, 0);
-    expect(answered).toBe(sent);
-    expect([...statuses.keys()].every((s) => s === 200 || s === 500 || s === 503)).toBe(true);
+    expect(traffic.failed).toBe(0);
+    const answered = [...traffic.statuses.values()].reduce((sum, n) => sum + n, 0);
+    expect(answered).toBe(traffic.sent);
+    expect([...traffic.statuses.keys()].every((s) => s === 200 || s === 500 || s === 503)).toBe(
+      true,
+    );
     for (const r of [a, b]) {
       expect(r.errors).toHaveLength(1);
       expect(r.store.stats.outages).toBe(1);
