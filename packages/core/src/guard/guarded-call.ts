@@ -8,6 +8,7 @@ import { wireState } from '../state.js';
 import { brokenOffByServer } from './broken-off.js';
 import { isShortCircuit } from './short-circuit.js';
 
+// Lower-case names for lookups: Node lower-cases the name it is given, a copy per call otherwise.
 const EXPOSE = 'access-control-expose-headers';
 const STATE = 'x-circuit-breaker-state';
 
@@ -204,7 +205,7 @@ export class GuardedCall {
       }
     }
     let state: string | undefined;
-    if (!stated && !res.hasHeader(STATE_HEADER)) {
+    if (!stated && !res.hasHeader(STATE)) {
       const current = this.breaker.state;
       if (this.stampClosed || current !== 'closed') state = wireState(current);
     }
