@@ -2,7 +2,7 @@
 
 import { createServer } from 'node:http';
 import Koa from 'koa';
-import { HELLO } from '../lib/payloads.js';
+import { BODY_2KB, HELLO } from '../lib/payloads.js';
 import { serve } from '../lib/serve.js';
 
 const app = new Koa();
@@ -11,8 +11,14 @@ app.use(async (ctx, next) => {
   ctx.set('X-Circuit-Breaker-State', 'closed');
   await next(); // resumed here once the handler has finished: the completion point
 });
+// The same handler as the bare and Breakwater apps.
 app.use(async (ctx) => {
-  ctx.body = HELLO;
+  if (ctx.path === '/body') {
+    ctx.type = 'application/json';
+    ctx.body = BODY_2KB;
+  } else {
+    ctx.body = HELLO;
+  }
 });
 
 await serve(createServer(app.callback()));
