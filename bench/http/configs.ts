@@ -250,12 +250,13 @@ const extrasGroup: Group = {
 /**
  * Bare vs Breakwater (closed, then open) for a framework without a peer or a target yet; with
  * `floor`, its floor row too (Hono: one middleware that sets the state header with `c.header()`
- * and awaits the handler).
+ * and awaits the handler; NestJS: one global interceptor that sets it and returns the handler's
+ * stream).
  */
 function reachGroup(server: 'hono' | 'nestjs', title: string, floor = false): Group {
   const floorRow: Row = {
     id: `${server}-floor`,
-    label: `${server} floor (state header + awaited handler)`,
+    label: `${server} floor (state header + the handler awaited)`,
     server: `${server}-floor`,
     path: '/hello',
     status: 200,
@@ -301,5 +302,5 @@ export const GROUPS: readonly Group[] = [
   keyedGroup,
   extrasGroup,
   reachGroup('hono', 'Hono 4 (@hono/node-server)', true),
-  reachGroup('nestjs', 'NestJS 12 (platform-express)'),
+  reachGroup('nestjs', 'NestJS 12 (platform-express)', true),
 ];
