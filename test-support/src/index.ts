@@ -21,4 +21,4 @@ export {
   type RecordingLogger,
 } from './redis.js';
 export { serveForTest } from './serve.js';
-export { alternatingTraffic, type Traffic } from './traffic.js';
+export { alternatingTraffic, expectEveryRequestAnswered, type Traffic } from './traffic.js';

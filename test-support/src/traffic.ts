@@ -1,5 +1,6 @@
 // Bounded HTTP load on 127.0.0.1 for fault tests: one request at a time, alternating between URLs, until stopped.
 
+import { expect } from 'vitest';
 import { pause } from './poll.js';
 
 /** Traffic under way: what it sent and how the answers went. */
@@ -54,4 +55,12 @@ export function alternatingTraffic(
       return done;
     },
   };
+}
+
+/** Asserts that every request `traffic` sent got an answer, each with one of `statuses`. */
+export function expectEveryRequestAnswered(traffic: Traffic, statuses: readonly number[]): void {
+  expect(traffic.failed).toBe(0);
+  const answered = [...traffic.statuses.values()].reduce((sum, n) => sum + n, 0);
+  expect(answered).toBe(traffic.sent);
+  expect([...traffic.statuses.keys()].filter((status) => !statuses.includes(status))).toEqual([]);
 }
