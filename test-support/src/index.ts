@@ -1,7 +1,7 @@
 // The helpers the Breakwater suites share (a private workspace package: never published).
 
 export { adminScenario, type AdminRegistry } from './admin-scenario.js';
-export { recordFailure, type AcquiringBreaker } from './breaker.js';
+export { admit, recordFailure, type AcquiringBreaker } from './breaker.js';
 export { pause, waitFor } from './poll.js';
 export { clusterToolsPresent, PrivateCluster, type ClusterNode } from './private-cluster.js';
 export { freePort } from './free-port.js';

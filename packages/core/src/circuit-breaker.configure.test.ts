@@ -1,10 +1,10 @@
 // Live reconfiguration: validated like construction, applied at once or not at all, permits kept.
 import { describe, expect, it } from 'vitest';
+import { admit } from '@breakwater/test-support';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { ManualClock } from './clock.js';
 import type { AdminEvent } from './events.js';
 import type { BreakerOptions } from './options.js';
-import type { Permit } from './permit.js';
 
 function setup(options: BreakerOptions = {}) {
   const clock = new ManualClock(1_000);
@@ -16,12 +16,6 @@ function setup(options: BreakerOptions = {}) {
     ...options,
   });
   return { clock, breaker };
-}
-
-function admit(breaker: CircuitBreaker): Permit {
-  const result = breaker.tryAcquire();
-  if (!result.admitted) throw new Error(`expected a permit, breaker is ${result.state}`);
-  return result;
 }
 
 describe('configure()', () => {

@@ -1,5 +1,6 @@
 // Retry times: whole ms rounded up, and the same answer from rejections, snapshots, readiness and the 503.
 import { describe, expect, it } from 'vitest';
+import { admit } from '@breakwater/test-support';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { ManualClock } from './clock.js';
 import { readiness } from './health/readiness.js';
@@ -7,7 +8,7 @@ import { healthSnapshot } from './health/health-snapshot.js';
 import { retryAfterSeconds } from './http/headers.js';
 import { FORCED_OPEN_PROBLEM_TYPE, rejectionResponse } from './http/problem.js';
 import type { BreakerOptions } from './options.js';
-import type { Permit, Rejection } from './permit.js';
+import type { Rejection } from './permit.js';
 import { BreakerRegistry } from './registry.js';
 import type { StateChangeEvent } from './events.js';
 
@@ -24,12 +25,6 @@ function setup(options: BreakerOptions = {}) {
     ...options,
   });
   return { clock, registry, breaker };
-}
-
-function admit(breaker: CircuitBreaker): Permit {
-  const result = breaker.tryAcquire();
-  if (!result.admitted) throw new Error(`expected a permit, breaker is ${result.state}`);
-  return result;
 }
 
 function rejected(breaker: CircuitBreaker): Rejection {

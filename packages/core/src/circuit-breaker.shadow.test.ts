@@ -1,10 +1,10 @@
 // Shadow mode: the state machine runs and records, every call is admitted, would-rejects are counted.
 import { describe, expect, it } from 'vitest';
+import { admit } from '@breakwater/test-support';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { ManualClock } from './clock.js';
 import type { RejectEvent } from './events.js';
 import type { BreakerOptions } from './options.js';
-import type { Permit } from './permit.js';
 
 function setup(options: BreakerOptions = {}) {
   const clock = new ManualClock(1_000);
@@ -17,12 +17,6 @@ function setup(options: BreakerOptions = {}) {
     ...options,
   });
   return { clock, breaker };
-}
-
-function admit(breaker: CircuitBreaker): Permit {
-  const result = breaker.tryAcquire();
-  if (!result.admitted) throw new Error(`expected a permit, breaker is ${result.state}`);
-  return result;
 }
 
 describe('shadow mode', () => {

@@ -1,20 +1,15 @@
 // Behaviour of the breaker's state machine, permits, timeouts and administrative states.
 import { describe, expect, it } from 'vitest';
+import { admit } from '@breakwater/test-support';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { ManualClock } from './clock.js';
 import type { BreakerOptions } from './options.js';
-import type { Permit, Rejection } from './permit.js';
+import type { Rejection } from './permit.js';
 
 function setup(options: BreakerOptions = {}) {
   const clock = new ManualClock(1_000);
   const breaker = new CircuitBreaker({ registry: false, clock, openDuration: 1000, ...options });
   return { clock, breaker };
-}
-
-function admit(breaker: CircuitBreaker): Permit {
-  const result = breaker.tryAcquire();
-  if (!result.admitted) throw new Error(`expected a permit, breaker is ${result.state}`);
-  return result;
 }
 
 function rejected(breaker: CircuitBreaker): Rejection {

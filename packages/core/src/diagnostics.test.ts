@@ -1,11 +1,11 @@
 // What APM tools see on node:diagnostics_channel: every breaker event on its `breakwater:*` channel.
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { afterEach, describe, expect, it } from 'vitest';
+import { admit } from '@breakwater/test-support';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { ManualClock } from './clock.js';
 import { DIAGNOSTICS_CHANNELS } from './diagnostics.js';
 import type { BreakerEventMap } from './events.js';
-import type { Permit } from './permit.js';
 
 type Heard = { [K in keyof BreakerEventMap]: BreakerEventMap[K][] };
 
@@ -22,12 +22,6 @@ function listen(): Heard {
     unsubscribers.push(() => diagnosticsChannel.unsubscribe(DIAGNOSTICS_CHANNELS[type], onMessage));
   }
   return heard;
-}
-
-function admit(breaker: CircuitBreaker): Permit {
-  const result = breaker.tryAcquire();
-  if (!result.admitted) throw new Error(`expected a permit, breaker is ${result.state}`);
-  return result;
 }
 
 afterEach(() => {

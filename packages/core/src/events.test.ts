@@ -1,11 +1,11 @@
 // What an operator hears through typed events: transitions, rejections, probes and calls, on breaker and registry.
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { admit } from '@breakwater/test-support';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { ManualClock } from './clock.js';
 import type { CallEvent, ProbeEvent, RejectEvent, StateChangeEvent } from './events.js';
 import { KeyedBreakers } from './keyed-breakers.js';
 import type { BreakerOptions } from './options.js';
-import type { Permit } from './permit.js';
 import { BreakerRegistry } from './registry.js';
 
 function setup(options: BreakerOptions = {}) {
@@ -20,12 +20,6 @@ function setup(options: BreakerOptions = {}) {
     ...options,
   });
   return { clock, registry, breaker };
-}
-
-function admit(breaker: CircuitBreaker): Permit {
-  const result = breaker.tryAcquire();
-  if (!result.admitted) throw new Error(`expected a permit, breaker is ${result.state}`);
-  return result;
 }
 
 afterEach(() => {

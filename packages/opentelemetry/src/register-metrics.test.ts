@@ -12,6 +12,7 @@ import { PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import { DataPointType } from '@opentelemetry/sdk-metrics';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
+import { admit } from '@breakwater/test-support';
 import { METRIC_NAMES } from '../../prometheus/src/metric-names.js';
 import { readMetrics } from '../../prometheus/src/read-metrics.testing.js';
 import { INSTRUMENT_NAMES } from './instrument-names.js';
@@ -38,12 +39,6 @@ function setup(options: Omit<OpenTelemetryMetricsOptions, 'registry'> = {}) {
     return b;
   };
   return { clock, registry, metrics, collect, breaker };
-}
-
-function admit(breaker: CircuitBreaker): Permit {
-  const result = breaker.tryAcquire();
-  if (!result.admitted) throw new Error(`expected a permit, breaker is ${result.state}`);
-  return result;
 }
 
 /** A scripted run: a trip, a failed probe round, rejections, a keyed family past maxBreakers. */

@@ -13,6 +13,7 @@ import {
 } from '@breakwater/core';
 import { Registry, register as globalRegister } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
+import { admit } from '@breakwater/test-support';
 import { readMetrics, type ReadMetrics } from './read-metrics.testing.js';
 import { registerMetrics, type MetricsOptions } from './register-metrics.js';
 
@@ -35,12 +36,6 @@ function setup(options: Omit<MetricsOptions, 'registry'> = {}) {
   };
   const scrape = async (): Promise<ReadMetrics> => readMetrics(await register.metrics());
   return { clock, registry, register, metrics, breaker, scrape };
-}
-
-function admit(breaker: CircuitBreaker): Permit {
-  const result = breaker.tryAcquire();
-  if (!result.admitted) throw new Error(`expected a permit, breaker is ${result.state}`);
-  return result;
 }
 
 function stateOf(m: ReadMetrics, breaker: string): Record<string, number> {
