@@ -2,7 +2,8 @@
 
 import { createServer } from 'node:http';
 import Koa from 'koa';
-import { BODY_2KB, HELLO, OPEN_503 } from '../lib/payloads.js';
+import { koaHello } from '../lib/koa-handler.js';
+import { OPEN_503 } from '../lib/payloads.js';
 import { serve } from '../lib/serve.js';
 import { serverOptions } from '../lib/server-options.js';
 
@@ -15,13 +16,6 @@ if (options.route === 'reject503') {
     ctx.body = OPEN_503.body;
   });
 }
-app.use(async (ctx) => {
-  if (ctx.path === '/body') {
-    ctx.type = 'application/json';
-    ctx.body = BODY_2KB;
-  } else {
-    ctx.body = HELLO;
-  }
-});
+app.use(koaHello);
 
 await serve(createServer(app.callback()));

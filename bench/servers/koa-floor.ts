@@ -2,7 +2,7 @@
 
 import { createServer } from 'node:http';
 import Koa from 'koa';
-import { BODY_2KB, HELLO } from '../lib/payloads.js';
+import { koaHello } from '../lib/koa-handler.js';
 import { serve } from '../lib/serve.js';
 
 const app = new Koa();
@@ -11,14 +11,7 @@ app.use(async (ctx, next) => {
   ctx.set('X-Circuit-Breaker-State', 'closed');
   await next(); // resumed here once the handler has finished: the completion point
 });
-// The same handler as the bare and Breakwater apps.
-app.use(async (ctx) => {
-  if (ctx.path === '/body') {
-    ctx.type = 'application/json';
-    ctx.body = BODY_2KB;
-  } else {
-    ctx.body = HELLO;
-  }
-});
+// The same handler as the bare app.
+app.use(koaHello);
 
 await serve(createServer(app.callback()));
