@@ -1,8 +1,8 @@
 // Fleet-wide half-open (coordinateProbes) and fleet-wide rates (shareCounts) against the real Redis.
 
 import { describe, expect, it } from 'vitest';
-import { fail, ready, startReplica, type Replica } from './test-support.js';
-import { redisEnabled, uniquePrefix, waitFor } from '@breakwater/test-support';
+import { ready, startReplica, type Replica } from './test-support.js';
+import { recordFailure, redisEnabled, uniquePrefix, waitFor } from '@breakwater/test-support';
 
 describe.skipIf(!redisEnabled)('RedisStore fleet features (real Redis)', () => {
   /** Asks each replica for `tries` permits; returns the admitted probes per replica. */
@@ -28,7 +28,7 @@ describe.skipIf(!redisEnabled)('RedisStore fleet features (real Redis)', () => {
       ),
     );
     await Promise.all(fleet.map((r) => ready(r)));
-    fail(fleet[0]!.breaker);
+    recordFailure(fleet[0]!.breaker);
     await waitFor(() => fleet.every((r) => r.breaker.state === 'open'), 2000, 'all open');
     // Each replica asks for the lease shortly before the reopen time, in the background.
     await waitFor(
@@ -52,7 +52,7 @@ describe.skipIf(!redisEnabled)('RedisStore fleet features (real Redis)', () => {
     const prefix = uniquePrefix();
     const fleet = [1, 2, 3].map(() => startReplica(prefix, 'api', { openDuration: 300 }));
     await Promise.all(fleet.map((r) => ready(r)));
-    fail(fleet[0]!.breaker);
+    recordFailure(fleet[0]!.breaker);
     await waitFor(() => fleet.every((r) => r.breaker.state === 'half-open'), 3000, 'half-open');
     expect(probeAll(fleet, 5).flat()).toHaveLength(3);
   });
@@ -64,7 +64,7 @@ describe.skipIf(!redisEnabled)('RedisStore fleet features (real Redis)', () => {
       startReplica(prefix, 'api', options, { coordinateProbes: true }),
     );
     await Promise.all(fleet.map((r) => ready(r)));
-    fail(fleet[0]!.breaker);
+    recordFailure(fleet[0]!.breaker);
     await waitFor(
       () =>
         fleet.reduce((n, r) => n + r.store.stats.leasesTaken + r.store.stats.leasesDenied, 0) === 2,

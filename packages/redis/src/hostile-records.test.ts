@@ -2,8 +2,14 @@
 
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { RedisCacheStore } from './redis-cache-store.js';
-import { fail, ready, startReplica } from './test-support.js';
-import { connect, redisEnabled, uniquePrefix, waitFor } from '@breakwater/test-support';
+import { ready, startReplica } from './test-support.js';
+import {
+  connect,
+  recordFailure,
+  redisEnabled,
+  uniquePrefix,
+  waitFor,
+} from '@breakwater/test-support';
 
 const DAY = 86_400_000;
 
@@ -67,7 +73,7 @@ describe.skipIf(!redisEnabled)('RedisStore and RedisCacheStore against forged re
       'PX',
       60_000,
     );
-    fail(a.breaker);
+    recordFailure(a.breaker);
     await waitFor(() => b.breaker.state === 'open', 2000, 'the real trip to reach b');
     expect(Math.abs(b.breaker.retryAfterMs - a.breaker.retryAfterMs)).toBeLessThan(200);
     const stored = JSON.parse((await writer.get(`${prefix}state:api`))!);
@@ -80,7 +86,7 @@ describe.skipIf(!redisEnabled)('RedisStore and RedisCacheStore against forged re
     const a = startReplica(prefix, 'api');
     const b = startReplica(prefix, 'api');
     await Promise.all([ready(a), ready(b)]);
-    fail(a.breaker);
+    recordFailure(a.breaker);
     await waitFor(() => b.breaker.state === 'open', 2000, 'the first trip');
     const now = Date.now();
     await publisher().publish(
@@ -91,7 +97,7 @@ describe.skipIf(!redisEnabled)('RedisStore and RedisCacheStore against forged re
     expect(b.breaker.state).toBe('open');
     a.breaker.reset();
     await waitFor(() => b.breaker.state === 'closed', 2000, 'the real reset');
-    fail(a.breaker);
+    recordFailure(a.breaker);
     await waitFor(() => b.breaker.state === 'open', 2000, 'the next real trip');
   });
 
@@ -105,7 +111,7 @@ describe.skipIf(!redisEnabled)('RedisStore and RedisCacheStore against forged re
     await publisher().publish(`${prefix}state`, forged({ s: 'closed', r: 0, v: now + 8000 }));
     await waitFor(() => b.store.stats.received >= 1, 2000, 'the forged version');
     // A real trip now carries an older version than the forged one; b must still follow it.
-    fail(a.breaker);
+    recordFailure(a.breaker);
     await waitFor(() => b.breaker.state === 'open', 2000, 'the real trip');
     expect(b.store.stats.malformed).toBe(0);
   });

@@ -3,8 +3,14 @@
 import { describe, expect, it } from 'vitest';
 import { BreakerRegistry, CircuitBreaker } from '@breakwater/core';
 import { RedisStore } from './redis-store.js';
-import { fail, ready, reopenAt, startReplica } from './test-support.js';
-import { connect, redisEnabled, uniquePrefix, waitFor } from '@breakwater/test-support';
+import { ready, reopenAt, startReplica } from './test-support.js';
+import {
+  connect,
+  recordFailure,
+  redisEnabled,
+  uniquePrefix,
+  waitFor,
+} from '@breakwater/test-support';
 
 describe.skipIf(!redisEnabled)('RedisStore (real Redis)', () => {
   it('opens the breaker on every replica when one trips, with the same reopen time', async () => {
@@ -16,7 +22,7 @@ describe.skipIf(!redisEnabled)('RedisStore (real Redis)', () => {
     ];
     await Promise.all([a, b, c].map((r) => ready(r)));
 
-    fail(a.breaker);
+    recordFailure(a.breaker);
     expect(a.breaker.state).toBe('open');
     await waitFor(
       () => b.breaker.state === 'open' && c.breaker.state === 'open',
@@ -36,7 +42,7 @@ describe.skipIf(!redisEnabled)('RedisStore (real Redis)', () => {
     const a = startReplica(prefix, 'api');
     const other = startReplica(prefix, 'db');
     await Promise.all([ready(a), ready(other)]);
-    fail(a.breaker);
+    recordFailure(a.breaker);
     const follower = startReplica(prefix, 'api');
     await waitFor(() => follower.breaker.state === 'open');
     expect(other.breaker.state).toBe('closed');
@@ -46,7 +52,7 @@ describe.skipIf(!redisEnabled)('RedisStore (real Redis)', () => {
     const prefix = uniquePrefix();
     const a = startReplica(prefix, 'api');
     await ready(a);
-    fail(a.breaker);
+    recordFailure(a.breaker);
     await waitFor(() => a.store.stats.published === 1);
 
     const late = startReplica(prefix, 'api');
@@ -59,7 +65,7 @@ describe.skipIf(!redisEnabled)('RedisStore (real Redis)', () => {
     const a = startReplica(prefix, 'api', { openDuration: 200 });
     const b = startReplica(prefix, 'api', { openDuration: 200 });
     await Promise.all([ready(a), ready(b)]);
-    fail(a.breaker);
+    recordFailure(a.breaker);
     await waitFor(() => b.breaker.state === 'open');
     await waitFor(() => a.breaker.state === 'half-open', 2000, 'half-open');
 
@@ -76,7 +82,7 @@ describe.skipIf(!redisEnabled)('RedisStore (real Redis)', () => {
     const a = startReplica(prefix, 'api');
     const b = startReplica(prefix, 'api');
     await Promise.all([ready(a), ready(b)]);
-    fail(a.breaker);
+    recordFailure(a.breaker);
     await waitFor(() => b.breaker.state === 'open');
     b.breaker.reset();
     await waitFor(() => a.breaker.state === 'closed', 2000, 'the reset to reach a');
@@ -91,8 +97,8 @@ describe.skipIf(!redisEnabled)('RedisStore (real Redis)', () => {
     await Promise.all([short, long, watcher].map((r) => ready(r)));
 
     // Both trip in the same tick, before either has heard of the other.
-    fail(long.breaker);
-    fail(short.breaker);
+    recordFailure(long.breaker);
+    recordFailure(short.breaker);
     const latest = reopenAt(long.breaker)!;
 
     for (const r of [short, long, watcher]) {
@@ -108,7 +114,7 @@ describe.skipIf(!redisEnabled)('RedisStore (real Redis)', () => {
     const prefix = uniquePrefix();
     const a = startReplica(prefix, 'api', { openDuration: 20_000 });
     await ready(a);
-    fail(a.breaker);
+    recordFailure(a.breaker);
     await waitFor(() => a.store.stats.published === 1);
     const later = reopenAt(a.breaker)!;
 
@@ -117,8 +123,8 @@ describe.skipIf(!redisEnabled)('RedisStore (real Redis)', () => {
     // b's own shorter trip, written afterwards, is overruled and b keeps the fleet's reopen time.
     b.breaker.reset();
     await waitFor(() => a.breaker.state === 'closed');
-    fail(a.breaker);
-    fail(b.breaker);
+    recordFailure(a.breaker);
+    recordFailure(b.breaker);
     const winner = Math.max(reopenAt(a.breaker)!, reopenAt(b.breaker)!);
     expect(winner).toBeGreaterThan(later - 5);
     for (const r of [a, b]) {
@@ -143,14 +149,14 @@ describe.skipIf(!redisEnabled)('RedisStore (real Redis)', () => {
 
       const follower = startReplica(prefix, 'api');
       await ready(follower);
-      fail(a.breaker);
+      recordFailure(a.breaker);
       await waitFor(() => follower.breaker.state === 'open', 2000, 'the trip over garbage');
 
       // A key of another type: the script still writes.
       const cacheA = startReplica(prefix, 'cache');
       const cacheB = startReplica(prefix, 'cache');
       await Promise.all([ready(cacheA), ready(cacheB)]);
-      fail(cacheA.breaker);
+      recordFailure(cacheA.breaker);
       await waitFor(() => cacheB.breaker.state === 'open', 2000, 'the trip over a list key');
     } finally {
       await writer.quit();
@@ -179,7 +185,7 @@ describe.skipIf(!redisEnabled)('RedisStore (real Redis)', () => {
       expect(b.breaker.state).toBe('closed');
       expect(b.logger.errors).toEqual([]);
 
-      fail(a.breaker);
+      recordFailure(a.breaker);
       await waitFor(() => b.breaker.state === 'open', 2000, 'the valid trip');
     } finally {
       await publisher.quit();
@@ -234,7 +240,7 @@ describe.skipIf(!redisEnabled)('RedisStore (real Redis)', () => {
         answered++;
       }
       expect(answered).toBe(200);
-      for (let i = 0; i < 3; i++) fail(breaker);
+      for (let i = 0; i < 3; i++) recordFailure(breaker);
       expect(breaker.state).toBe('open');
       await waitFor(() => store.stats.errors >= 3, 3000, 'several connection errors');
       expect(errors).toHaveLength(1);
@@ -269,7 +275,7 @@ describe.skipIf(!redisEnabled)('RedisStore (real Redis)', () => {
       store,
     });
     await waitFor(() => store.stats.resyncs > 0);
-    fail(breaker);
+    recordFailure(breaker);
     await waitFor(() => store.stats.published === 1);
     expect(count('TCPSocketWrap')).toBe(sockets + 1);
     await store.close();

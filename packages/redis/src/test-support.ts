@@ -4,7 +4,6 @@ import { BreakerRegistry, CircuitBreaker, type BreakerOptions } from '@breakwate
 import {
   connect,
   recordingLogger,
-  recordFailure,
   redisUrl,
   waitFor,
   type RecordingLogger,
@@ -66,9 +65,6 @@ export function startReplica(...args: Parameters<typeof replica>): Replica {
 export function ready(r: Replica, ms = 2000): Promise<void> {
   return waitFor(() => r.store.connected && r.store.stats.resyncs > 0, ms, 'the store to be ready');
 }
-
-/** Records one failure through the breaker (trips it with failureThreshold 1). */
-export const fail: (breaker: CircuitBreaker) => void = recordFailure;
 
 /** Wall-clock time at which the breaker admits a probe, or undefined when not open. */
 export function reopenAt(breaker: CircuitBreaker): number | undefined {
