@@ -53,7 +53,12 @@ describe('import matrix (built packages)', () => {
   });
 
   it('shares one breaker registry between require() and import() of different packages', () => {
-    expect(load('./mixed.mjs')).toEqual({ sameRegistry: true, esmSees: true, scraped: true });
+    expect(load('./mixed.mjs')).toEqual({
+      sameRegistry: true,
+      esmSees: true,
+      scraped: true,
+      shortCircuitShared: true,
+    });
   });
 
   it('TypeScript resolves the types from ESM (.mts) and CommonJS (.cts) files', () => {

@@ -1,5 +1,7 @@
 // One process, mixed module systems: the Express adapter through require(), Prometheus and core through import().
+import { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
+import { Socket } from 'node:net';
 
 const require = createRequire(import.meta.url);
 const { circuitBreaker } = require('@breakwater/express');
@@ -11,10 +13,15 @@ const register = new Registry();
 registerMetrics(register);
 const esmCore = await import('@breakwater/core');
 const cjsCore = require('@breakwater/core');
+// A short-circuit marked by one build must be seen by the other (a nested guard of each kind).
+const res = new ServerResponse(new IncomingMessage(new Socket()));
+require('@breakwater/core/adapter').markShortCircuit(res);
+const { isShortCircuit } = await import('@breakwater/core/adapter');
 console.log(
   JSON.stringify({
     sameRegistry: esmCore.defaultRegistry === cjsCore.defaultRegistry,
     esmSees: esmCore.defaultRegistry.get('hazard') !== undefined,
     scraped: (await register.metrics()).includes('breaker="hazard"'),
+    shortCircuitShared: isShortCircuit(res),
   }),
 );

@@ -99,7 +99,7 @@ export class GuardedCall {
       headers === undefined
         ? writeHead.apply(res, args as unknown[])
         : writeHeadWith(res, writeHead, args, headers);
-    this.headOut(res);
+    this.headOut(res, args[0]);
     return written;
   }
 
@@ -119,8 +119,8 @@ export class GuardedCall {
         : named
           ? call.writeHead!.call(this, arguments[0], headers)
           : call.writeHead!.call(this, arguments[0], arguments[1], headers);
+    call.headOut(this, arguments[0]);
     /* eslint-enable prefer-rest-params */
-    call.headOut(this);
     return written;
   }
 
@@ -148,14 +148,19 @@ export class GuardedCall {
     if (this.phase === Phase.ClientGone && !this.permit.settled) this.permit.ignore();
   }
 
-  private headOut(res: ServerResponse): void {
+  /**
+   * The head is out with `written` (`writeHead`'s first argument, which Node has just checked and
+   * set as `res.statusCode`: read from the response, it costs a slow lookup on Express's).
+   */
+  private headOut(res: ServerResponse, written: unknown): void {
     const clientGone = this.phase === Phase.ClientGone;
     this.phase = Phase.HeadWritten;
     const permit = this.permit;
     if (permit.settled) return;
-    if (clientGone || isShortCircuit(res)) permit.ignore();
-    else if (this.error === undefined) permit.recordStatus(this.status ?? res.statusCode);
-    else permit.record({ status: this.status ?? res.statusCode, error: this.error });
+    if (clientGone || isShortCircuit(res)) return permit.ignore();
+    const status = this.status ?? (typeof written === 'number' ? written : res.statusCode);
+    if (this.error === undefined) permit.recordStatus(status);
+    else permit.record({ status, error: this.error });
   }
 
   /** @internal The response closed: a normal end, a client that left, or a server cut-off. */
@@ -205,7 +210,8 @@ export class GuardedCall {
       }
     }
     let state: string | undefined;
-    if (!stated && !res.hasHeader(STATE)) {
+    // getHeader, not hasHeader: frameworks have looked it up on this response already (a fast hit)
+    if (!stated && res.getHeader(STATE) === undefined) {
       const current = this.breaker.state;
       if (this.stampClosed || current !== 'closed') state = wireState(current);
     }

@@ -2,14 +2,25 @@
 
 import type { ServerResponse } from 'node:http';
 
-const SHORT_CIRCUIT: unique symbol = Symbol.for('breakwater.short-circuit') as never;
+/**
+ * The marked responses. A set, not a property on the response: an admitted request asks on every
+ * head, and a property the response lacks is a slow lookup along its prototype chain on responses
+ * whose shape changes per request (Express's). Kept on `globalThis` under a registered symbol so that
+ * every copy of core in the process (ESM and CJS, two versions) shares it.
+ */
+const SHARED: unique symbol = Symbol.for('breakwater.short-circuits') as never;
+const holder = globalThis as { [SHARED]?: WeakSet<ServerResponse> };
+if (holder[SHARED] === undefined) {
+  Object.defineProperty(holder, SHARED, { value: new WeakSet(), enumerable: false });
+}
+const marked = holder[SHARED]!;
 
 /** Marks `res` as a short-circuit response written by a breaker. */
 export function markShortCircuit(res: ServerResponse): void {
-  (res as unknown as Record<symbol, boolean>)[SHORT_CIRCUIT] = true;
+  marked.add(res);
 }
 
 /** Whether `res` is a breaker's own short-circuit response. */
 export function isShortCircuit(res: ServerResponse): boolean {
-  return (res as unknown as Record<symbol, boolean | undefined>)[SHORT_CIRCUIT] === true;
+  return marked.has(res);
 }
