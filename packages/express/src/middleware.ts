@@ -40,6 +40,9 @@ const binding: FrameworkBinding<Request, Response> = {
   rawResponse: (_req, res) => res,
   /** `GET /users/:id` when the middleware runs inside a route (`app.get(path, circuitBreaker(), …)`). */
   routeName(req) {
+    // Express sets `route` on the request itself; `hasOwn` first, as a property the request
+    // lacks (outside routes) is a slow lookup along its prototype chain.
+    if (!Object.hasOwn(req, 'route')) return undefined;
     const route = (req as { route?: { path?: unknown } }).route;
     if (route === undefined || typeof route.path !== 'string') return undefined;
     return routeBreakerName(req.method, `${req.baseUrl}${route.path}`);
