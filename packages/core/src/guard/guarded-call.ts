@@ -63,7 +63,8 @@ export class GuardedCall {
     this.req = req;
     const hooked = res as Hooked;
     this.writeHead = res.writeHead as WriteHead;
-    if (hooked[CALL] === undefined) {
+    // hasOwn: on a response without the property, a read would search its whole prototype chain
+    if (!Object.hasOwn(res, CALL)) {
       hooked[CALL] = this;
       res.writeHead = GuardedCall.hookedWriteHead as ServerResponse['writeHead'];
       res.on('close', closedHook);
