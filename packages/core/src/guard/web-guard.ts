@@ -373,6 +373,7 @@ export class WebCall {
       out = new Response(out.body, out); // immutable headers (a fetched response): copy them
       this.stamp(out.headers, state);
     }
+    if (cache === undefined && !watchBody) return out;
     const typed = out.headers.has('content-type');
     let capture: ResponseCapture | undefined;
     if (cache !== undefined) capture = this.cacheStep(out, cache, typed);
