@@ -33,25 +33,38 @@ import {
   type NestResponse,
 } from './options.js';
 
-/** Fastify's `request`/`reply` wrap Node's objects in `raw`; Express's are Node's own. */
+/**
+ * Fastify's `request`/`reply` wrap Node's objects in `raw` (an own property); Express's are Node's
+ * own. Asked with `hasOwn`: on Express's objects, whose shape is their own per request, reading a
+ * property they lack is a slow lookup along the prototype chain.
+ */
+const hasRaw = (object: object): boolean => Object.hasOwn(object, 'raw');
 const isFastify = (response: NestResponse): boolean =>
-  typeof response.code === 'function' && response.raw !== undefined;
+  hasRaw(response as object) && typeof response.code === 'function';
 
-/** How Nest is bound to core, on either platform (told apart per response). */
+/** The route template of the request: Fastify's route URL, or Express's mount path and route. */
+function routePath(request: NestRequest): string | undefined {
+  if (hasRaw(request as object)) {
+    const url: unknown = request.routeOptions?.url;
+    return typeof url === 'string' ? url : undefined;
+  }
+  const path: unknown = request.route?.path;
+  return typeof path === 'string' ? `${request.baseUrl ?? ''}${path}` : undefined;
+}
+
+/** How Nest is bound to core, on either platform (told apart per request). */
 const binding: FrameworkBinding<NestRequest, NestResponse> = {
-  rawRequest: (request) => request.raw ?? request,
-  rawResponse: (_request, response) => response.raw ?? response,
+  rawRequest: (request) => (hasRaw(request as object) ? request.raw : request),
+  rawResponse: (_request, response) => (hasRaw(response as object) ? response.raw : response),
   /** `GET /users/:id`: Express's matched route (Nest mounts full paths), Fastify's route URL. */
   routeName(request) {
-    const path: unknown = request.routeOptions?.url ?? request.route?.path;
-    if (typeof path !== 'string') return undefined;
-    return routeBreakerName(request.method, `${request.baseUrl ?? ''}${path}`);
+    const path = routePath(request);
+    return path === undefined ? undefined : routeBreakerName(request.method, path);
   },
   /** The handler's method and path (a Nest breaker always guards one handler's route). */
   scope(request) {
-    const path: unknown = request.routeOptions?.url ?? request.route?.path;
-    if (typeof path !== 'string') return undefined;
-    return routeScope(request.method, `${request.baseUrl ?? ''}${path}`);
+    const path = routePath(request);
+    return path === undefined ? undefined : routeScope(request.method, path);
   },
   originalUrl: (request) => request.originalUrl ?? request.raw?.url,
   getHeader: (_request, response, name) => response.getHeader(name),
