@@ -53,6 +53,8 @@ interface Options {
   readonly warmup: number;
   readonly requests: number;
   readonly connections: number;
+  /** Servers measured at a time. */
+  readonly jobs: number;
 }
 
 function parseOptions(argv: readonly string[]): Options {
@@ -61,6 +63,7 @@ function parseOptions(argv: readonly string[]): Options {
   let warmup = 10000;
   let requests = 6000;
   let connections = 4;
+  let jobs = 1;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = argv[i + 1];
@@ -77,9 +80,10 @@ function parseOptions(argv: readonly string[]): Options {
     else if (flag === '--warmup') warmup = count();
     else if (flag === '--requests') requests = count();
     else if (flag === '--connections') connections = count();
+    else if (flag === '--jobs') jobs = count();
     else if (flag !== '--') throw new TypeError(`unknown option ${flag}`);
   }
-  return { only, repeats, warmup, requests, connections };
+  return { only, repeats, warmup, requests, connections, jobs };
 }
 
 /**
@@ -213,7 +217,9 @@ const selected = FRAMEWORKS.flatMap(rows).filter(
   (row) => options.only.length === 0 || options.only.some((text) => row.id.includes(text)),
 );
 const results = new Map<string, Count[]>(selected.map((row) => [row.id, []]));
-// Counts do not depend on what else runs, so two servers are measured at a time (one per core).
+// One server at a time by default: the load comes from this process, and a server that is not kept
+// busy (the client starved of CPU) handles fewer requests per event-loop turn, which costs more
+// instructions per request. `--jobs 2` halves the time where a core is free for the client.
 const tasks = Array.from({ length: options.repeats }, (_, i) =>
   selected.map((row) => ({ row, round: i + 1 })),
 ).flat();
@@ -233,7 +239,7 @@ async function worker(): Promise<void> {
     }
   }
 }
-await Promise.all([worker(), worker()]);
+await Promise.all(Array.from({ length: options.jobs }, worker));
 
 const medianOf = (id: string, part: (c: Count) => number): number =>
   median(results.get(id)!.map(part));
