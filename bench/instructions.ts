@@ -16,7 +16,7 @@ import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { machine } from './lib/machine.js';
-import { BENCH_DIR, exited, nextMessage } from './lib/processes.js';
+import { BENCH_DIR, nextMessage, stop } from './lib/processes.js';
 import type { ServerOptions } from './lib/server-options.js';
 import { median } from './lib/stats.js';
 
@@ -197,9 +197,7 @@ async function measure(row: Row, options: Options, file: string): Promise<Count>
       agent.destroy();
     }
   } finally {
-    const gone = exited(child);
-    child.kill('SIGINT');
-    await gone;
+    await stop(child);
   }
   if (!stderr.includes('Collected'))
     throw new Error(`${row.id}: callgrind wrote no totals\n${stderr}`);
