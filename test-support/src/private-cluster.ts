@@ -122,11 +122,15 @@ export class PrivateCluster {
     }
   }
 
-  /** `CLUSTER NODES` as the first running node sees it: port, flags and slot ranges of each node. */
-  private table(): { port: number; flags: string[]; ranges: [number, number][] }[] {
-    const running = this.nodes.find((node) => node.child !== undefined);
-    if (running === undefined) return [];
-    return cli(running.port, 'CLUSTER', 'NODES')
+  /**
+   * `CLUSTER NODES` as the node on `viewer` (by default the first running node) sees it: port,
+   * flags and slot ranges of each node.
+   */
+  private table(
+    viewer = this.nodes.find((node) => node.child !== undefined)?.port,
+  ): { port: number; flags: string[]; ranges: [number, number][] }[] {
+    if (viewer === undefined) return [];
+    return cli(viewer, 'CLUSTER', 'NODES')
       .split('\n')
       .filter((line) => line.trim() !== '')
       .map((line) => {
@@ -191,6 +195,26 @@ export class PrivateCluster {
       }
       await pause(50);
     }
+    await this.untilSeenAsPrimary(replicaPort, deadline);
+  }
+
+  /**
+   * Waits until every running node's `CLUSTER NODES` shows `port` as a primary serving slots: the
+   * promoted node says `ROLE master` before gossip has told the others, whose view
+   * {@link PrivateCluster.primaryOf} reads.
+   */
+  private async untilSeenAsPrimary(port: number, deadline: number): Promise<void> {
+    for (;;) {
+      const running = this.nodes.filter((node) => node.child !== undefined);
+      const seen = running.every((node) =>
+        this.table(node.port).some(
+          (n) => n.port === port && n.flags.includes('master') && n.ranges.length > 0,
+        ),
+      );
+      if (seen) return;
+      if (Date.now() > deadline) throw new Error(`the cluster did not learn that ${port} is primary`);
+      await pause(50);
+    }
   }
 
   /**
@@ -209,6 +233,7 @@ export class PrivateCluster {
       if (Date.now() > deadline) throw new Error(`the replica on ${replicaPort} was not elected`);
       await pause(50);
     }
+    await this.untilSeenAsPrimary(replicaPort, deadline);
   }
 
   /** Runs a redis-cli command against the node on `port` and returns what it printed. */
