@@ -193,6 +193,32 @@ describe('RequestGuard', () => {
     expect(res.headers['content-type']).toBe('text/plain');
   });
 
+  it('keeps a state header the writeHead object already carries, whatever its case', async () => {
+    const guard = guardOf(new BreakerRegistry());
+    const res = await roundTrip(
+      guarded(guard, (_req, res) => {
+        res.writeHead(200, { 'X-CIRCUIT-BREAKER-STATE': 'upstream', 'Content-Type': 'text/plain' });
+        res.end('ok');
+      }),
+    );
+    expect(res.headers['x-circuit-breaker-state']).toBe('upstream');
+    expect(res.headers['content-type']).toBe('text/plain');
+  });
+
+  it('merges an expose list in the writeHead object with stateHeader when-not-closed', async () => {
+    const guard = guardOf(new BreakerRegistry(), { stateHeader: 'when-not-closed' });
+    const res = await roundTrip(
+      guarded(guard, (_req, res) => {
+        res.writeHead(200, { 'Access-Control-Expose-Headers': 'ETag' });
+        res.end('ok');
+      }),
+    );
+    expect(res.headers['x-circuit-breaker-state']).toBeUndefined();
+    expect(res.headers['access-control-expose-headers']).toBe(
+      'ETag, Retry-After, X-Circuit-Breaker-State, X-Circuit-Breaker-Scope',
+    );
+  });
+
   it('stamps every guard of a nested pair, the inner one with hooks of its own', async () => {
     const registry = new BreakerRegistry();
     const outer = guardOf(registry, { name: 'outer' });

@@ -1,8 +1,13 @@
 // One admitted request: stamps the state headers on its response head and settles its permit there.
 
-import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type {
+  IncomingMessage,
+  OutgoingHttpHeader,
+  OutgoingHttpHeaders,
+  ServerResponse,
+} from 'node:http';
 import type { CircuitBreaker } from '../circuit-breaker.js';
-import { EXPOSED_HEADERS, mergeExposeHeaders, STATE_HEADER } from '../http/headers.js';
+import { mergeExposeHeaders, STATE_HEADER } from '../http/headers.js';
 import type { Permit } from '../permit.js';
 import { wireState } from '../state.js';
 import { brokenOffByServer } from './broken-off.js';
@@ -197,45 +202,62 @@ export class GuardedCall {
    */
   private stamp(res: ServerResponse, headers: unknown): OutgoingHttpHeaders | undefined {
     if (isShortCircuit(res)) return undefined; // an inner breaker's 503 carries its own state
-    let exposeName: string | undefined;
-    let stated = false;
     const object =
       headers !== null && typeof headers === 'object' && !Array.isArray(headers)
         ? (headers as OutgoingHttpHeaders)
         : undefined;
-    if (object !== undefined) {
-      for (const name in object) {
-        // compare lengths first: no lower-cased copy of every header name
-        if (name.length === EXPOSE.length && name.toLowerCase() === EXPOSE) exposeName = name;
-        else if (name.length === STATE.length && name.toLowerCase() === STATE) stated = true;
-      }
-    }
     let state: string | undefined;
     // getHeader, not hasHeader: frameworks have looked it up on this response already (a fast hit)
-    if (!stated && res.getHeader(STATE) === undefined) {
+    if (res.getHeader(STATE) === undefined) {
       const current = this.breaker.state;
       if (this.stampClosed || current !== 'closed') state = wireState(current);
     }
     const setExpose = res.getHeader(EXPOSE);
     // Browsers read the list only on cross-origin (CORS) responses, and those requests carry Origin.
-    let expose: string | undefined;
-    if (exposeName !== undefined) expose = mergeExposeHeaders(object![exposeName]);
-    else if (setExpose !== undefined) expose = mergeExposeHeaders(setExpose);
-    else if (this.req!.headers.origin !== undefined) expose = EXPOSED_HEADERS;
+    const crossOrigin = this.req!.headers.origin !== undefined;
     if (object === undefined) {
       if (state !== undefined) res.setHeader(STATE_HEADER, state);
-      if (expose !== undefined) res.setHeader('Access-Control-Expose-Headers', expose);
+      if (setExpose !== undefined || crossOrigin) {
+        res.setHeader('Access-Control-Expose-Headers', mergeExposeHeaders(setExpose));
+      }
       return undefined;
     }
-    if (state === undefined && expose === undefined) return undefined;
-    // a copy made key by key allocates less than a spread (measured: bench/micro)
+    if (state === undefined && setExpose === undefined && !crossOrigin && !hasExpose(object)) {
+      return undefined; // stateHeader 'when-not-closed' on a closed head, no CORS
+    }
+    // One pass copies the object (key by key: less garbage than a spread) and finds the state
+    // and expose headers already in it, whatever their case.
     const copy: OutgoingHttpHeaders = {};
-    for (const name in object) if (name !== exposeName) copy[name] = object[name];
+    let expose: OutgoingHttpHeader | undefined;
+    let exposed = false;
+    for (const name in object) {
+      const value = object[name];
+      // compare lengths first: no lower-cased copy of every header name
+      if (name.length === EXPOSE.length && name.toLowerCase() === EXPOSE) {
+        expose = value;
+        exposed = true;
+        continue;
+      }
+      if (state !== undefined && name.length === STATE.length && name.toLowerCase() === STATE) {
+        state = undefined;
+      }
+      copy[name] = value;
+    }
     if (state !== undefined) copy[STATE_HEADER] = state;
     // a list set with setHeader is overwritten by this merged one when Node merges the object in
-    if (expose !== undefined) copy['Access-Control-Expose-Headers'] = expose;
+    if (exposed || setExpose !== undefined || crossOrigin) {
+      copy['Access-Control-Expose-Headers'] = mergeExposeHeaders(exposed ? expose : setExpose);
+    }
     return copy;
   }
+}
+
+/** Whether a `writeHead` headers object holds an expose list (any case). */
+function hasExpose(object: OutgoingHttpHeaders): boolean {
+  for (const name in object) {
+    if (name.length === EXPOSE.length && name.toLowerCase() === EXPOSE) return true;
+  }
+  return false;
 }
 
 Object.defineProperty(GuardedCall.prototype, 'admitted', { value: true, enumerable: true });
