@@ -403,6 +403,20 @@ export function cacheScenarios(h: CacheHarness): void {
       };
       const off = await record(undefined);
       const on = await record({ staleIfError: true, maxBodyBytes: 64 });
+      const defaultType = h.fixture.typesBodyWhenHeadersRead;
+      if (defaultType !== undefined) {
+        // The server's own default type, added because the cache read the headers (see Fixture).
+        let typed = 0;
+        on.forEach((seen, i) => {
+          const headers = (seen as { headers: Record<string, unknown> }).headers;
+          const before = (off[i] as { headers: Record<string, unknown> }).headers;
+          if (before['content-type'] === undefined && headers['content-type'] === defaultType) {
+            delete headers['content-type'];
+            typed++;
+          }
+        });
+        expect(typed).toBeLessThan(requests.length);
+      }
       expect(on).toEqual(off);
     });
 

@@ -129,7 +129,7 @@ export function circuitBreaker(options: HonoCircuitBreakerOptions = {}): Middlew
       throw error;
     }
     const crossOrigin = node === undefined ? undefined : node.incoming.headers.origin !== undefined;
-    const out = verdict.finish(c.res, c.error, node === undefined, crossOrigin);
+    const out = verdict.finish(c.res, c.error, node === undefined, crossOrigin, node?.outgoing);
     const response = out instanceof Response ? out : await out;
     if (response !== c.res) {
       c.res = undefined; // replace, not merge: the old headers must not come back

@@ -33,6 +33,7 @@ export {
   brokenOffByServer,
   isWebShortCircuit,
   webResponse,
+  type NodeHead,
   type WebAnswer,
   type WebBinding,
   type WebRefusal,

@@ -1,21 +1,12 @@
 // One admitted request: stamps the state headers on its response head and settles its permit there.
 
-import type {
-  IncomingMessage,
-  OutgoingHttpHeader,
-  OutgoingHttpHeaders,
-  ServerResponse,
-} from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { CircuitBreaker } from '../circuit-breaker.js';
-import { mergeExposeHeaders, STATE_HEADER } from '../http/headers.js';
 import type { Permit } from '../permit.js';
 import { wireState } from '../state.js';
 import { brokenOffByServer } from './broken-off.js';
+import { stampHead } from './head-stamp.js';
 import { isShortCircuit } from './short-circuit.js';
-
-// Lower-case names for lookups: Node lower-cases the name it is given, a copy per call otherwise.
-const EXPOSE = 'access-control-expose-headers';
-const STATE = 'x-circuit-breaker-state';
 
 /** {@link GuardedCall}'s progress. */
 const enum Phase {
@@ -193,71 +184,13 @@ export class GuardedCall {
     else permit.ignore();
   }
 
-  /**
-   * Adds the state and expose headers to a head being written. When `writeHead` is given a headers
-   * object, they go into a copy of it (returned for `writeHead` to use; the caller's object is
-   * never changed), the way the framework sends its own headers: a `setHeader` here would make Node
-   * merge the whole object into its header map, most of an admitted request's cost. A head without
-   * such an object gets them through `setHeader`.
-   */
+  /** Stamps a head being written; returns the headers object to write instead, if any. */
   private stamp(res: ServerResponse, headers: unknown): OutgoingHttpHeaders | undefined {
     if (isShortCircuit(res)) return undefined; // an inner breaker's 503 carries its own state
-    const object =
-      headers !== null && typeof headers === 'object' && !Array.isArray(headers)
-        ? (headers as OutgoingHttpHeaders)
-        : undefined;
-    let state: string | undefined;
-    // getHeader, not hasHeader: frameworks have looked it up on this response already (a fast hit)
-    if (res.getHeader(STATE) === undefined) {
-      const current = this.breaker.state;
-      if (this.stampClosed || current !== 'closed') state = wireState(current);
-    }
-    const setExpose = res.getHeader(EXPOSE);
-    // Browsers read the list only on cross-origin (CORS) responses, and those requests carry Origin.
-    const crossOrigin = this.req!.headers.origin !== undefined;
-    if (object === undefined) {
-      if (state !== undefined) res.setHeader(STATE_HEADER, state);
-      if (setExpose !== undefined || crossOrigin) {
-        res.setHeader('Access-Control-Expose-Headers', mergeExposeHeaders(setExpose));
-      }
-      return undefined;
-    }
-    if (state === undefined && setExpose === undefined && !crossOrigin && !hasExpose(object)) {
-      return undefined; // stateHeader 'when-not-closed' on a closed head, no CORS
-    }
-    // One pass copies the object (key by key: less garbage than a spread) and finds the state
-    // and expose headers already in it, whatever their case.
-    const copy: OutgoingHttpHeaders = {};
-    let expose: OutgoingHttpHeader | undefined;
-    let exposed = false;
-    for (const name in object) {
-      const value = object[name];
-      // compare lengths first: no lower-cased copy of every header name
-      if (name.length === EXPOSE.length && name.toLowerCase() === EXPOSE) {
-        expose = value;
-        exposed = true;
-        continue;
-      }
-      if (state !== undefined && name.length === STATE.length && name.toLowerCase() === STATE) {
-        state = undefined;
-      }
-      copy[name] = value;
-    }
-    if (state !== undefined) copy[STATE_HEADER] = state;
-    // a list set with setHeader is overwritten by this merged one when Node merges the object in
-    if (exposed || setExpose !== undefined || crossOrigin) {
-      copy['Access-Control-Expose-Headers'] = mergeExposeHeaders(exposed ? expose : setExpose);
-    }
-    return copy;
+    const current = this.breaker.state;
+    const state = this.stampClosed || current !== 'closed' ? wireState(current) : undefined;
+    return stampHead(res, headers, state, this.req!.headers.origin !== undefined);
   }
-}
-
-/** Whether a `writeHead` headers object holds an expose list (any case). */
-function hasExpose(object: OutgoingHttpHeaders): boolean {
-  for (const name in object) {
-    if (name.length === EXPOSE.length && name.toLowerCase() === EXPOSE) return true;
-  }
-  return false;
 }
 
 Object.defineProperty(GuardedCall.prototype, 'admitted', { value: true, enumerable: true });

@@ -21,6 +21,7 @@ import {
   type GuardConfig,
   type GuardOptions,
 } from './guard-options.js';
+import { stampHead, type StampedResponse } from './head-stamp.js';
 import { servedHeaders } from './served-headers.js';
 
 export { brokenOffByServer } from './broken-off.js';
@@ -75,6 +76,34 @@ export type WebAnswer = GuardReply | Response;
 /** A {@link GuardReply} as a Web `Response` (list values become repeated headers). */
 export function webResponse(reply: GuardReply): Response {
   return new Response(bodyOf(reply), { status: reply.status, headers: replyHeaders(reply) });
+}
+
+/** The Node response (HTTP/1 or HTTP/2) a Web response is written to, as {@link WebCall} uses it. */
+export interface NodeHead extends StampedResponse {
+  writeHead(...args: never[]): unknown;
+}
+
+/** Set on a Node response whose head a Web call stamps already (the innermost guard's). */
+const HEAD_STAMPED: unique symbol = Symbol('breakwater.head-stamped') as never;
+
+/**
+ * Stamps the head of the Node response a Web response is written to, when the server writes it:
+ * the server hands `writeHead` the response's headers as a plain object, which is copied with ours
+ * added ({@link stampHead}). Nested guards: the innermost, which finishes first, stamps.
+ */
+function stampNodeHead(res: NodeHead, state: string | undefined, crossOrigin: boolean): void {
+  const marked = res as NodeHead & { [HEAD_STAMPED]?: true };
+  if (Object.hasOwn(res, HEAD_STAMPED)) return;
+  marked[HEAD_STAMPED] = true;
+  const writeHead = res.writeHead as (...args: unknown[]) => unknown;
+  res.writeHead = function stampedWriteHead(this: NodeHead, ...args: unknown[]): unknown {
+    const named = typeof args[1] === 'object';
+    const headers = stampHead(this, named ? args[1] : args[2], state, crossOrigin);
+    if (headers === undefined) return writeHead.apply(this, args);
+    return named
+      ? writeHead.call(this, args[0], headers)
+      : writeHead.call(this, args[0], args[1], headers);
+  };
 }
 
 /** What {@link WebGuard.enter} decided: pass unguarded (`undefined`), a refusal, or an admitted call. */
@@ -263,6 +292,7 @@ export class WebCall {
   private headOut = false;
   private clientGone = false;
   private crossOrigin: boolean | undefined = undefined;
+  private nodeResponse: NodeHead | undefined = undefined;
 
   constructor(
     /** The breaker that admitted the call. */
@@ -286,15 +316,21 @@ export class WebCall {
    * With `watchBody`, a body that errors mid-way is recorded as a failure (for runtimes where
    * the adapter cannot see the connection). `crossOrigin` says whether the request carries
    * `Origin` when the adapter knows it cheaply; else the request's headers are read.
+   * `nodeResponse`, on a Node server: the response the server will write `response` to. Then,
+   * for a same-origin request without a cache, the state header is set there, and `response` is
+   * left as it is (its headers are never read, so a server that writes a plain headers object,
+   * as @hono/node-server does, never builds a `Headers` for it).
    */
   finish(
     response: Response,
     error: unknown,
     watchBody: boolean,
     crossOrigin?: boolean,
+    nodeResponse?: NodeHead,
   ): Response | Promise<Response> {
     this.headOut = true;
     this.crossOrigin = crossOrigin;
+    this.nodeResponse = nodeResponse;
     const permit = this.permit;
     if (this.clientGone || isWebShortCircuit(this.request)) {
       if (!permit.settled) permit.ignore();
@@ -366,6 +402,12 @@ export class WebCall {
     state: string,
     watchBody: boolean,
   ): Response {
+    const node = this.nodeResponse;
+    if (node !== undefined && cache === undefined) {
+      const crossOrigin = this.crossOrigin ?? this.request.headers.has('origin');
+      stampNodeHead(node, this.stampClosed || state !== 'closed' ? state : undefined, crossOrigin);
+      return response;
+    }
     let out = response;
     try {
       this.stamp(out.headers, state);

@@ -1,0 +1,81 @@
+// Adds the state and expose headers to a Node response head as it is written (one pass, no merge).
+
+import type { OutgoingHttpHeader, OutgoingHttpHeaders } from 'node:http';
+import { mergeExposeHeaders, STATE_HEADER } from '../http/headers.js';
+
+// Lower-case names for lookups: Node lower-cases the name it is given, a copy per call otherwise.
+const EXPOSE = 'access-control-expose-headers';
+const STATE = 'x-circuit-breaker-state';
+
+/** The part of a Node response (HTTP/1 or HTTP/2) a head stamp reads and writes. */
+export interface StampedResponse {
+  getHeader(name: string): unknown;
+  setHeader(name: string, value: string): unknown;
+}
+
+/**
+ * Adds `X-Circuit-Breaker-State: state` (unless the head already has one, or `state` is
+ * `undefined`) and the expose list (merged into the app's, or ours alone on a cross-origin
+ * request) to a head being written. `headers` is what `writeHead` was given: when it is a headers
+ * object, they go into a copy of it, returned for `writeHead` to use (the caller's object, which
+ * may be shared, is never changed), the way the framework sends its own headers: a `setHeader`
+ * here would make Node merge the whole object into its header map, most of an admitted request's
+ * cost. A head without such an object gets them through `setHeader` (and `undefined` is returned).
+ */
+export function stampHead(
+  res: StampedResponse,
+  headers: unknown,
+  state: string | undefined,
+  crossOrigin: boolean,
+): OutgoingHttpHeaders | undefined {
+  const object =
+    headers !== null && typeof headers === 'object' && !Array.isArray(headers)
+      ? (headers as OutgoingHttpHeaders)
+      : undefined;
+  // getHeader, not hasHeader: frameworks have looked it up on this response already (a fast hit)
+  if (state !== undefined && res.getHeader(STATE) !== undefined) state = undefined;
+  const setExpose = res.getHeader(EXPOSE) as OutgoingHttpHeader | undefined;
+  if (object === undefined) {
+    if (state !== undefined) res.setHeader(STATE_HEADER, state);
+    // Browsers read the list only on cross-origin (CORS) responses, and those requests carry Origin.
+    if (setExpose !== undefined || crossOrigin) {
+      res.setHeader('Access-Control-Expose-Headers', mergeExposeHeaders(setExpose));
+    }
+    return undefined;
+  }
+  if (state === undefined && setExpose === undefined && !crossOrigin && !hasExpose(object)) {
+    return undefined; // stateHeader 'when-not-closed' on a closed head, no CORS
+  }
+  // One pass copies the object (key by key: less garbage than a spread) and finds the state
+  // and expose headers already in it, whatever their case.
+  const copy: OutgoingHttpHeaders = {};
+  let expose: OutgoingHttpHeader | undefined;
+  let exposed = false;
+  for (const name in object) {
+    const value = object[name];
+    // compare lengths first: no lower-cased copy of every header name
+    if (name.length === EXPOSE.length && name.toLowerCase() === EXPOSE) {
+      expose = value;
+      exposed = true;
+      continue;
+    }
+    if (state !== undefined && name.length === STATE.length && name.toLowerCase() === STATE) {
+      state = undefined;
+    }
+    copy[name] = value;
+  }
+  if (state !== undefined) copy[STATE_HEADER] = state;
+  // a list set with setHeader is overwritten by this merged one when Node merges the object in
+  if (exposed || setExpose !== undefined || crossOrigin) {
+    copy['Access-Control-Expose-Headers'] = mergeExposeHeaders(exposed ? expose : setExpose);
+  }
+  return copy;
+}
+
+/** Whether a `writeHead` headers object holds an expose list (any case). */
+function hasExpose(object: OutgoingHttpHeaders): boolean {
+  for (const name in object) {
+    if (name.length === EXPOSE.length && name.toLowerCase() === EXPOSE) return true;
+  }
+  return false;
+}
