@@ -3,6 +3,7 @@
 import type { GuardOptions, Rejection } from '@breakwater/core';
 import {
   ANSWERED,
+  hookResponsePrototype,
   isAdmitted,
   PASS,
   prefixScope,
@@ -12,7 +13,6 @@ import {
   type FrameworkBinding,
 } from '@breakwater/core/adapter';
 import type { NextFunction, Request, Response } from 'express';
-import { hookResponsePrototype } from './prototype-head-hook.js';
 
 /** A custom short-circuit response. The state headers are already set; send a response (or the built-in 503 follows). */
 export type ExpressOnReject = (

@@ -38,6 +38,18 @@ function nodeBindings(c: Context): NodeBindings | undefined {
     : undefined;
 }
 
+/**
+ * Whether Node's raw request headers hold `Origin` (a cross-origin request). Read from the raw
+ * list: @hono/node-server never asks Node for `incoming.headers`, which Node builds on first read.
+ */
+function hasOrigin(rawHeaders: readonly string[]): boolean {
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!;
+    if (name.length === 6 && name.toLowerCase() === 'origin') return true;
+  }
+  return false;
+}
+
 const isExpose = (name: string): boolean =>
   name.length === 29 && name.toLowerCase() === 'access-control-expose-headers';
 
@@ -109,7 +121,8 @@ export function circuitBreaker(options: HonoCircuitBreakerOptions = {}): Middlew
     const node = nodeBindings(c);
     if (node !== undefined) {
       const { incoming, outgoing } = node;
-      outgoing.once('close', () => {
+      // `on`, not `once`: the response closes once, and `once` wraps the listener per request.
+      outgoing.on('close', () => {
         // @hono/node-server ends a response whose body stream failed, then destroys it with the error.
         if (outgoing.errored != null) return verdict.connectionClosed(true);
         if (!outgoing.writableFinished)
@@ -128,7 +141,7 @@ export function circuitBreaker(options: HonoCircuitBreakerOptions = {}): Middlew
       if (!verdict.permit.settled) verdict.permit.record({ error });
       throw error;
     }
-    const crossOrigin = node === undefined ? undefined : node.incoming.headers.origin !== undefined;
+    const crossOrigin = node === undefined ? undefined : hasOrigin(node.incoming.rawHeaders);
     const out = verdict.finish(c.res, c.error, node === undefined, crossOrigin, node?.outgoing);
     const response = out instanceof Response ? out : await out;
     if (response !== c.res) {

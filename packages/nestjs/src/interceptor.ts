@@ -3,6 +3,7 @@
 import {
   ANSWERED,
   createGuardCache,
+  hookResponsePrototype,
   isAdmitted,
   parseGuardOptions,
   PASS,
@@ -52,15 +53,34 @@ function routePath(request: NestRequest): string | undefined {
   return typeof path === 'string' ? `${request.baseUrl ?? ''}${path}` : undefined;
 }
 
+/** Breaker names by Express route object (one per handler), so that none is built per request. */
+const expressNames = new WeakMap<object, { method: string; baseUrl: unknown; name: string }>();
+
+/** `GET /users/:id`, from the request's route template. */
+function routeNameOf(request: NestRequest): string | undefined {
+  const route: unknown = hasRaw(request as object) ? undefined : request.route;
+  const method = request.method as string;
+  if (route === undefined || route === null || typeof route !== 'object') {
+    const path = routePath(request);
+    return path === undefined ? undefined : routeBreakerName(method, path);
+  }
+  const known = expressNames.get(route);
+  if (known !== undefined && known.method === method && known.baseUrl === request.baseUrl) {
+    return known.name;
+  }
+  const path = routePath(request);
+  if (path === undefined) return undefined;
+  const name = routeBreakerName(method, path);
+  expressNames.set(route, { method, baseUrl: request.baseUrl, name });
+  return name;
+}
+
 /** How Nest is bound to core, on either platform (told apart per request). */
 const binding: FrameworkBinding<NestRequest, NestResponse> = {
   rawRequest: (request) => (hasRaw(request as object) ? request.raw : request),
   rawResponse: (_request, response) => (hasRaw(response as object) ? response.raw : response),
   /** `GET /users/:id`: Express's matched route (Nest mounts full paths), Fastify's route URL. */
-  routeName(request) {
-    const path = routePath(request);
-    return path === undefined ? undefined : routeBreakerName(request.method, path);
-  },
+  routeName: routeNameOf,
   /** The handler's method and path (a Nest breaker always guards one handler's route). */
   scope(request) {
     const path = routePath(request);
@@ -81,6 +101,9 @@ const binding: FrameworkBinding<NestRequest, NestResponse> = {
     (onReject as NestOnReject)(request, response, rejection),
   responded: (_request, response) =>
     isFastify(response) ? response.sent === true : response.headersSent || response.writableEnded,
+  /** On Express, through the app's response prototype, as the Express adapter does. */
+  attach: (call, request, response) =>
+    !hasRaw(response as object) && hookResponsePrototype(call, request, response),
 };
 
 /**

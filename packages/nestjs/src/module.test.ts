@@ -3,6 +3,7 @@
 import 'reflect-metadata';
 import { BreakerRegistry, ManualClock } from '@breakwater/core';
 import {
+  All,
   Controller,
   Get,
   Inject,
@@ -11,6 +12,8 @@ import {
   NotFoundException,
   Param,
   ParseIntPipe,
+  Req,
+  Res,
   type INestApplication,
 } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -38,6 +41,16 @@ class UsersController {
   report(): string {
     if (behaviour !== 'ok') throw new Error('report failed');
     return 'report';
+  }
+
+  @All('any/method')
+  any(@Req() request: { method: string }): string {
+    return request.method;
+  }
+
+  @Get('response/shape')
+  shape(@Res({ passthrough: true }) response: object): { ownWriteHead: boolean } {
+    return { ownWriteHead: Object.hasOwn(response, 'writeHead') };
   }
 
   @CircuitBreaker(false)
@@ -102,6 +115,18 @@ describe.each(['express', 'fastify'] as const)('BreakwaterModule on platform-%s'
     expect(names.sort()).toEqual(['GET /users/:id', 'reports']);
   });
 
+  it('names the breaker of an @All() route after each request’s method', async () => {
+    const url = await start(platform, options());
+    expect(await (await fetch(`${url}/users/any/method`)).text()).toBe('GET');
+    expect(await (await fetch(`${url}/users/any/method`, { method: 'POST' })).text()).toBe('POST');
+    expect(await (await fetch(`${url}/users/any/method`)).text()).toBe('GET');
+    const names = (await (await fetch(`${url}/health`)).json()) as string[];
+    expect(names.filter((name) => name.includes('any')).sort()).toEqual([
+      'GET /users/any/method',
+      'POST /users/any/method',
+    ]);
+  });
+
   it('never counts NotFoundException or a validation pipe’s 400 as failures', async () => {
     const url = await start(platform, options());
     behaviour = 'missing';
@@ -147,6 +172,15 @@ describe.each(['express', 'fastify'] as const)('BreakwaterModule on platform-%s'
     expect((await fetch(`${url}/users/report/today`)).headers.get('x-circuit-breaker-state')).toBe(
       'closed',
     );
+  });
+});
+
+describe('BreakwaterModule on platform-express', () => {
+  it('stamps through the app’s response prototype: the response gains no writeHead', async () => {
+    const url = await start('express', { registry: new BreakerRegistry() });
+    const res = await fetch(`${url}/users/response/shape`);
+    expect(res.headers.get('x-circuit-breaker-state')).toBe('closed');
+    expect(await res.json()).toEqual({ ownWriteHead: false });
   });
 });
 

@@ -7,6 +7,7 @@ export {
   isAdmitted,
   GUARD_OPTION_NAMES,
   GuardedCall,
+  hookResponsePrototype,
   isShortCircuit,
   markShortCircuit,
   parseGuardOptions,

@@ -75,11 +75,13 @@ export class GuardedCall {
 
   /**
    * Like {@link GuardedCall.attach}, for an adapter that stamps the head through a hook of
-   * its own (calling {@link GuardedCall.writeHeadThrough}): adds only the `close` listener.
+   * its own (calling {@link GuardedCall.writeHeadThrough}): adds only the `close` listener,
+   * `onClose` when given (a shared listener that finds this call on the response, which it is
+   * called on), else one of its own.
    */
-  attachCloseOnly(req: IncomingMessage, res: ServerResponse): void {
+  attachCloseOnly(req: IncomingMessage, res: ServerResponse, onClose?: () => void): void {
     this.req = req;
-    res.on('close', () => this.closed(res));
+    res.on('close', onClose ?? (() => this.closed(res)));
   }
 
   /**
