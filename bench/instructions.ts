@@ -30,6 +30,11 @@ interface Row {
 const FRAMEWORKS = ['express', 'koa', 'fastify', 'hono', 'nestjs'] as const;
 /** The servers that pass `stateHeader` on (lib/extras.ts). */
 const LEAN = new Set<string>(['express', 'koa', 'fastify']);
+/** The peer breaker of a framework, where there is one (the HTTP harness's peer rows). */
+const PEERS: Partial<Record<(typeof FRAMEWORKS)[number], Row>> = {
+  express: { id: 'express-opossum', server: 'servers/express-opossum.ts' },
+  fastify: { id: 'fastify-peer', server: 'servers/fastify-peer.ts' },
+};
 
 function rows(framework: (typeof FRAMEWORKS)[number]): Row[] {
   const all: Row[] = [
@@ -44,6 +49,8 @@ function rows(framework: (typeof FRAMEWORKS)[number]): Row[] {
       options: { stateHeader: 'when-not-closed' },
     });
   }
+  const peer = PEERS[framework];
+  if (peer !== undefined) all.push(peer);
   return all;
 }
 
@@ -246,18 +253,21 @@ const lines: string[] = [
   `Medians of ${options.repeats} runs, ${options.requests} requests each after ${options.warmup} ` +
     `(${options.connections} keep-alive connections); "rest" is all but GC and the compiler.`,
   '',
-  '| Row | instructions/request | GC | rest | rest vs floor | rest vs bare |',
-  '|---|---:|---:|---:|---:|---:|',
+  '| Row | instructions/request | GC | rest | rest vs floor | rest vs bare | rest vs peer |',
+  '|---|---:|---:|---:|---:|---:|---:|',
 ];
 for (const row of selected) {
-  const framework = row.id.split('-')[0]!;
+  const framework = row.id.split('-')[0] as (typeof FRAMEWORKS)[number];
   const mine = medianOf(row.id, rest);
-  const ratio = (other: string): string =>
-    results.has(other) ? `×${(mine / medianOf(other, rest)).toFixed(3)}` : '';
+  const ratio = (other: string | undefined): string =>
+    other !== undefined && other !== row.id && results.has(other)
+      ? `×${(mine / medianOf(other, rest)).toFixed(3)}`
+      : '';
   lines.push(
     `| ${row.id} | ${Math.round(medianOf(row.id, (c) => c.total))} | ` +
       `${Math.round(medianOf(row.id, (c) => c.gc))} | ${Math.round(mine)} | ` +
-      `${ratio(`${framework}-floor`)} | ${ratio(`${framework}-bare`)} |`,
+      `${ratio(`${framework}-floor`)} | ${ratio(`${framework}-bare`)} | ` +
+      `${row.id.includes('breakwater') ? ratio(PEERS[framework]?.id) : ''} |`,
   );
 }
 console.log(`\n${lines.join('\n')}`);

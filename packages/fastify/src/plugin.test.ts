@@ -42,6 +42,22 @@ describe('@breakwater/fastify', () => {
     expect(registry.get('GET /api/users/:id')?.snapshot().totals.success).toBe(1);
   });
 
+  it('registers again in a child context, where the request slot is already declared', async () => {
+    const server = await build(new BreakerRegistry());
+    const inner = new BreakerRegistry();
+    await server.register(async (child) => {
+      await child.register(fastifyCircuitBreaker, { registry: inner, failureThreshold: 1 });
+      child.get('/child', async () => {
+        throw new Error('down');
+      });
+    });
+    await server.ready();
+    expect((await server.inject('/child')).statusCode).toBe(500);
+    // The thrown error reached the child registration's breaker through the request slot.
+    expect(inner.get('GET /child')?.snapshot().totals.failure).toBe(1);
+    expect(inner.get('GET /child')?.state).toBe('open');
+  });
+
   it('leaves a route with config.circuitBreaker false unguarded', async () => {
     const registry = new BreakerRegistry();
     const server = await build(registry);

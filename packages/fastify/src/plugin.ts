@@ -42,8 +42,9 @@ declare module 'fastify' {
   }
 }
 
+/** Where an admitted request keeps its call: a request decorator, so the request keeps its shape. */
 const CALL: unique symbol = Symbol('breakwater.call');
-type WithCall = { [CALL]?: GuardedCall };
+type WithCall = { [CALL]?: GuardedCall | null };
 
 /** Options Fastify itself may pass to a plugin, not ours to validate. */
 const REGISTER_OPTIONS = new Set(['prefix', 'logLevel', 'logSerializers']);
@@ -109,6 +110,9 @@ const plugin: FastifyPluginCallback<FastifyCircuitBreakerOptions> = (fastify, ra
     done(error as Error);
     return;
   }
+  // Declared up front (null until a request is admitted): Fastify builds every request with the
+  // slot, instead of each admitted request gaining a property (a shape change per request).
+  if (!fastify.hasRequestDecorator(CALL)) fastify.decorateRequest(CALL, null);
   // One response cache for every route of this registration (a POST invalidates what a GET stored).
   const shared = createGuardCache(options.cache, options.clock);
   if (shared !== undefined) options = { ...options, cache: shared.cache };
