@@ -47,7 +47,8 @@ export interface GuardOptions<
   /**
    * When `X-Circuit-Breaker-State` is sent: on every guarded response (`'always'`), or only on those
    * written while the breaker is not closed (`'when-not-closed'`: the leanest path; clients read a
-   * missing header as closed). Short-circuits always carry it.
+   * missing header as closed, and a response written while closed is left as the app wrote it,
+   * its `Access-Control-Expose-Headers` included). Short-circuits always carry it.
    * @defaultValue `'always'`
    */
   stateHeader?: 'always' | 'when-not-closed';

@@ -190,8 +190,9 @@ export class GuardedCall {
   private stamp(res: ServerResponse, headers: unknown): OutgoingHttpHeaders | undefined {
     if (isShortCircuit(res)) return undefined; // an inner breaker's 503 carries its own state
     const current = this.breaker.state;
-    const state = this.stampClosed || current !== 'closed' ? wireState(current) : undefined;
-    return stampHead(res, headers, state, this.req!.headers.origin !== undefined);
+    // 'when-not-closed': a head written while closed is left as the app wrote it
+    if (!this.stampClosed && current === 'closed') return undefined;
+    return stampHead(res, headers, wireState(current), this.req!.headers.origin !== undefined);
   }
 }
 

@@ -14,8 +14,7 @@ export interface StampedResponse {
 }
 
 /**
- * Adds `X-Circuit-Breaker-State: state` (unless the head already has one, or `state` is
- * `undefined`) and the expose list (merged into the app's, or ours alone on a cross-origin
+ * Adds `X-Circuit-Breaker-State: state` (unless the head already has one) and the expose list (merged into the app's, or ours alone on a cross-origin
  * request) to a head being written. `headers` is what `writeHead` was given: when it is a headers
  * object, they go into a copy of it, returned for `writeHead` to use (the caller's object, which
  * may be shared, is never changed), the way the framework sends its own headers: a `setHeader`
@@ -25,7 +24,7 @@ export interface StampedResponse {
 export function stampHead(
   res: StampedResponse,
   headers: unknown,
-  state: string | undefined,
+  wanted: string,
   crossOrigin: boolean,
 ): OutgoingHttpHeaders | undefined {
   const object =
@@ -33,7 +32,7 @@ export function stampHead(
       ? (headers as OutgoingHttpHeaders)
       : undefined;
   // getHeader, not hasHeader: frameworks have looked it up on this response already (a fast hit)
-  if (state !== undefined && res.getHeader(STATE) !== undefined) state = undefined;
+  let state = res.getHeader(STATE) === undefined ? wanted : undefined;
   const setExpose = res.getHeader(EXPOSE) as OutgoingHttpHeader | undefined;
   if (object === undefined) {
     if (state !== undefined) res.setHeader(STATE_HEADER, state);
@@ -44,7 +43,7 @@ export function stampHead(
     return undefined;
   }
   if (state === undefined && setExpose === undefined && !crossOrigin && !hasExpose(object)) {
-    return undefined; // stateHeader 'when-not-closed' on a closed head, no CORS
+    return undefined; // the app set the state itself, and no CORS
   }
   // One pass copies the object (key by key: less garbage than a spread) and finds the state
   // and expose headers already in it, whatever their case.

@@ -91,7 +91,7 @@ const HEAD_STAMPED: unique symbol = Symbol('breakwater.head-stamped') as never;
  * the server hands `writeHead` the response's headers as a plain object, which is copied with ours
  * added ({@link stampHead}). Nested guards: the innermost, which finishes first, stamps.
  */
-function stampNodeHead(res: NodeHead, state: string | undefined, crossOrigin: boolean): void {
+function stampNodeHead(res: NodeHead, state: string, crossOrigin: boolean): void {
   const marked = res as NodeHead & { [HEAD_STAMPED]?: true };
   if (Object.hasOwn(res, HEAD_STAMPED)) return;
   marked[HEAD_STAMPED] = true;
@@ -403,17 +403,21 @@ export class WebCall {
     watchBody: boolean,
   ): Response {
     const node = this.nodeResponse;
+    // 'when-not-closed': a response judged while closed is left as the app wrote it
+    const stamps = this.stampClosed || state !== 'closed';
     if (node !== undefined && cache === undefined) {
-      const crossOrigin = this.crossOrigin ?? this.request.headers.has('origin');
-      stampNodeHead(node, this.stampClosed || state !== 'closed' ? state : undefined, crossOrigin);
+      if (stamps)
+        stampNodeHead(node, state, this.crossOrigin ?? this.request.headers.has('origin'));
       return response;
     }
     let out = response;
-    try {
-      this.stamp(out.headers, state);
-    } catch {
-      out = new Response(out.body, out); // immutable headers (a fetched response): copy them
-      this.stamp(out.headers, state);
+    if (stamps) {
+      try {
+        this.stamp(out.headers, state);
+      } catch {
+        out = new Response(out.body, out); // immutable headers (a fetched response): copy them
+        this.stamp(out.headers, state);
+      }
     }
     if (cache === undefined && !watchBody) return out;
     const typed = out.headers.has('content-type');
@@ -434,9 +438,7 @@ export class WebCall {
 
   /** Sets `X-Circuit-Breaker-State` unless present, and merges (or adds, cross-origin) the expose list. */
   private stamp(headers: Headers, state: string): void {
-    if (!headers.has(STATE_HEADER) && (this.stampClosed || state !== 'closed')) {
-      headers.set(STATE_HEADER, state);
-    }
+    if (!headers.has(STATE_HEADER)) headers.set(STATE_HEADER, state);
     const expose = headers.get(EXPOSE);
     if (expose !== null) headers.set('Access-Control-Expose-Headers', mergeExposeHeaders(expose));
     else if (this.crossOrigin ?? this.request.headers.has('origin'))
