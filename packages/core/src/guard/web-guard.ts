@@ -317,9 +317,9 @@ export class WebCall {
    * the adapter cannot see the connection). `crossOrigin` says whether the request carries
    * `Origin` when the adapter knows it cheaply; else the request's headers are read.
    * `nodeResponse`, on a Node server: the response the server will write `response` to. Then,
-   * for a same-origin request without a cache, the state header is set there, and `response` is
-   * left as it is (its headers are never read, so a server that writes a plain headers object,
-   * as @hono/node-server does, never builds a `Headers` for it).
+   * without a cache, the state and expose headers are stamped on the head written there, and
+   * `response` is left as it is (its headers are never read, so a server that writes a plain
+   * headers object, as @hono/node-server does, never builds a `Headers` for it).
    */
   finish(
     response: Response,
