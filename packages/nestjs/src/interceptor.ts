@@ -59,19 +59,16 @@ const expressNames = new WeakMap<object, { method: string; baseUrl: unknown; nam
 /** `GET /users/:id`, from the request's route template. */
 function routeNameOf(request: NestRequest): string | undefined {
   const route: unknown = hasRaw(request as object) ? undefined : request.route;
+  const keyed = typeof route === 'object' && route !== null;
   const method = request.method as string;
-  if (route === undefined || route === null || typeof route !== 'object') {
-    const path = routePath(request);
-    return path === undefined ? undefined : routeBreakerName(method, path);
-  }
-  const known = expressNames.get(route);
-  if (known !== undefined && known.method === method && known.baseUrl === request.baseUrl) {
-    return known.name;
+  if (keyed) {
+    const known = expressNames.get(route);
+    if (known?.method === method && known.baseUrl === request.baseUrl) return known.name;
   }
   const path = routePath(request);
   if (path === undefined) return undefined;
   const name = routeBreakerName(method, path);
-  expressNames.set(route, { method, baseUrl: request.baseUrl, name });
+  if (keyed) expressNames.set(route, { method, baseUrl: request.baseUrl, name });
   return name;
 }
 
