@@ -212,7 +212,8 @@ export class PrivateCluster {
         ),
       );
       if (seen) return;
-      if (Date.now() > deadline) throw new Error(`the cluster did not learn that ${port} is primary`);
+      if (Date.now() > deadline)
+        throw new Error(`the cluster did not learn that ${port} is primary`);
       await pause(50);
     }
   }
