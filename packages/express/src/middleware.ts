@@ -3,12 +3,13 @@
 import type { GuardOptions, Rejection } from '@breakwater/core';
 import {
   ANSWERED,
+  expressRouteName,
+  expressRoutePath,
   hookResponsePrototype,
   isAdmitted,
   PASS,
   prefixScope,
   RequestGuard,
-  routeBreakerName,
   routeScope,
   type FrameworkBinding,
 } from '@breakwater/core/adapter';
@@ -39,20 +40,11 @@ const binding: FrameworkBinding<Request, Response> = {
   rawRequest: (req) => req,
   rawResponse: (_req, res) => res,
   /** `GET /users/:id` when the middleware runs inside a route (`app.get(path, circuitBreaker(), …)`). */
-  routeName(req) {
-    // Express sets `route` on the request itself; `hasOwn` first, as a property the request
-    // lacks (outside routes) is a slow lookup along its prototype chain.
-    if (!Object.hasOwn(req, 'route')) return undefined;
-    const route = (req as { route?: { path?: unknown } }).route;
-    if (route === undefined || typeof route.path !== 'string') return undefined;
-    return routeBreakerName(req.method, `${req.baseUrl}${route.path}`);
-  },
+  routeName: expressRouteName,
   /** The route's method and template, else the mount prefix, else (undefined) the whole origin. */
   scope(req) {
-    const route = (req as { route?: { path?: unknown } }).route;
-    if (route !== undefined && typeof route.path === 'string') {
-      return routeScope(req.method, `${req.baseUrl}${route.path}`);
-    }
+    const path = expressRoutePath(req);
+    if (path !== undefined) return routeScope(req.method, path);
     return req.baseUrl === '' ? undefined : prefixScope(req.baseUrl);
   },
   originalUrl: (req) => req.originalUrl,

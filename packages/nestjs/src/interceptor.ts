@@ -3,6 +3,8 @@
 import {
   ANSWERED,
   createGuardCache,
+  expressRouteName,
+  expressRoutePath,
   hookResponsePrototype,
   isAdmitted,
   parseGuardOptions,
@@ -45,31 +47,16 @@ const isFastify = (response: NestResponse): boolean =>
 
 /** The route template of the request: Fastify's route URL, or Express's mount path and route. */
 function routePath(request: NestRequest): string | undefined {
-  if (hasRaw(request as object)) {
-    const url: unknown = request.routeOptions?.url;
-    return typeof url === 'string' ? url : undefined;
-  }
-  const path: unknown = request.route?.path;
-  return typeof path === 'string' ? `${request.baseUrl ?? ''}${path}` : undefined;
+  if (!hasRaw(request as object)) return expressRoutePath(request);
+  const url: unknown = request.routeOptions?.url;
+  return typeof url === 'string' ? url : undefined;
 }
 
-/** Breaker names by Express route object (one per handler), so that none is built per request. */
-const expressNames = new WeakMap<object, { method: string; baseUrl: unknown; name: string }>();
-
-/** `GET /users/:id`, from the request's route template. */
+/** `GET /users/:id`, from the request's route template (kept per route on Express). */
 function routeNameOf(request: NestRequest): string | undefined {
-  const route: unknown = hasRaw(request as object) ? undefined : request.route;
-  const keyed = typeof route === 'object' && route !== null;
-  const method = request.method as string;
-  if (keyed) {
-    const known = expressNames.get(route);
-    if (known?.method === method && known.baseUrl === request.baseUrl) return known.name;
-  }
+  if (!hasRaw(request as object)) return expressRouteName(request);
   const path = routePath(request);
-  if (path === undefined) return undefined;
-  const name = routeBreakerName(method, path);
-  if (keyed) expressNames.set(route, { method, baseUrl: request.baseUrl, name });
-  return name;
+  return path === undefined ? undefined : routeBreakerName(request.method, path);
 }
 
 /** How Nest is bound to core, on either platform (told apart per request). */

@@ -17,6 +17,7 @@ export {
   type GuardOptions,
 } from './guard-options.js';
 export { GuardedCall, type WriteHead } from './guarded-call.js';
+export { expressRouteName, expressRoutePath, type ExpressRouteRequest } from './express-route.js';
 export { hookResponsePrototype } from './prototype-head-hook.js';
 export { isShortCircuit, markShortCircuit } from './short-circuit.js';
 export { routeBreakerName } from './route-name.js';
