@@ -14,12 +14,13 @@ export interface StampedResponse {
 }
 
 /**
- * Adds `X-Circuit-Breaker-State: state` (unless the head already has one) and the expose list (merged into the app's, or ours alone on a cross-origin
- * request) to a head being written. `headers` is what `writeHead` was given: when it is a headers
- * object, they go into a copy of it, returned for `writeHead` to use (the caller's object, which
- * may be shared, is never changed), the way the framework sends its own headers: a `setHeader`
- * here would make Node merge the whole object into its header map, most of an admitted request's
- * cost. A head without such an object gets them through `setHeader` (and `undefined` is returned).
+ * Adds `X-Circuit-Breaker-State: state` (unless the head already has one) and the expose list
+ * (merged into the app's, or ours alone on a cross-origin request) to a head being written.
+ * `headers` is what `writeHead` was given: when it is a headers object, they go into a copy of
+ * it, returned for `writeHead` to use (the caller's object, which may be shared, is never
+ * changed), the way the framework sends its own headers: a `setHeader` here would make Node merge
+ * the whole object into its header map, most of an admitted request's cost. A head without such
+ * an object gets them through `setHeader` (and `undefined` is returned).
  */
 export function stampHead(
   res: StampedResponse,
@@ -52,15 +53,12 @@ export function stampHead(
   let exposed = false;
   for (const name in object) {
     const value = object[name];
-    // compare lengths first: no lower-cased copy of every header name
-    if (name.length === EXPOSE.length && name.toLowerCase() === EXPOSE) {
+    if (named(name, EXPOSE)) {
       expose = value;
       exposed = true;
       continue;
     }
-    if (state !== undefined && name.length === STATE.length && name.toLowerCase() === STATE) {
-      state = undefined;
-    }
+    if (state !== undefined && named(name, STATE)) state = undefined;
     copy[name] = value;
   }
   if (state !== undefined) copy[STATE_HEADER] = state;
@@ -71,10 +69,13 @@ export function stampHead(
   return copy;
 }
 
+/** Whether header `name` is `lower`, in any case (lengths first: no lower-cased copy of most names). */
+function named(name: string, lower: string): boolean {
+  return name.length === lower.length && name.toLowerCase() === lower;
+}
+
 /** Whether a `writeHead` headers object holds an expose list (any case). */
 function hasExpose(object: OutgoingHttpHeaders): boolean {
-  for (const name in object) {
-    if (name.length === EXPOSE.length && name.toLowerCase() === EXPOSE) return true;
-  }
+  for (const name in object) if (named(name, EXPOSE)) return true;
   return false;
 }
