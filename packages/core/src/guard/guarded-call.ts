@@ -5,7 +5,7 @@ import type { CircuitBreaker } from '../circuit-breaker.js';
 import type { Permit } from '../permit.js';
 import { wireState } from '../state.js';
 import { brokenOffByServer } from './broken-off.js';
-import { stampHead } from './head-stamp.js';
+import { stampHead, writeHeadWith } from './head-stamp.js';
 import { isShortCircuit } from './short-circuit.js';
 
 /** {@link GuardedCall}'s progress. */
@@ -197,18 +197,6 @@ export class GuardedCall {
 }
 
 Object.defineProperty(GuardedCall.prototype, 'admitted', { value: true, enumerable: true });
-
-/** Calls `writeHead` with `args`, `headers` in place of the headers object given (no array built). */
-function writeHeadWith(
-  res: ServerResponse,
-  writeHead: WriteHead,
-  args: ArrayLike<unknown>,
-  headers: OutgoingHttpHeaders,
-): ServerResponse {
-  return typeof args[1] === 'object'
-    ? writeHead.call(res, args[0], headers)
-    : writeHead.call(res, args[0], args[1], headers);
-}
 
 /** The `close` listener every first guard adds (shared: no closure per request). */
 function closedHook(this: Hooked): void {

@@ -79,3 +79,18 @@ function hasExpose(object: OutgoingHttpHeaders): boolean {
   for (const name in object) if (named(name, EXPOSE)) return true;
   return false;
 }
+
+/**
+ * Calls `writeHead` on `res` with `writeHead`'s arguments `args`, `headers` in place of the headers
+ * object given (after the status, or after the status message); no array is built.
+ */
+export function writeHeadWith<R, T>(
+  res: R,
+  writeHead: (this: R, ...args: unknown[]) => T,
+  args: ArrayLike<unknown>,
+  headers: OutgoingHttpHeaders,
+): T {
+  return typeof args[1] === 'object'
+    ? writeHead.call(res, args[0], headers)
+    : writeHead.call(res, args[0], args[1], headers);
+}

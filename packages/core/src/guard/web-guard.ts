@@ -21,7 +21,7 @@ import {
   type GuardConfig,
   type GuardOptions,
 } from './guard-options.js';
-import { stampHead, type StampedResponse } from './head-stamp.js';
+import { stampHead, writeHeadWith, type StampedResponse } from './head-stamp.js';
 import { servedHeaders } from './served-headers.js';
 
 export { brokenOffByServer } from './broken-off.js';
@@ -97,12 +97,15 @@ function stampNodeHead(res: NodeHead, state: string, crossOrigin: boolean): void
   marked[HEAD_STAMPED] = true;
   const writeHead = res.writeHead as (...args: unknown[]) => unknown;
   res.writeHead = function stampedWriteHead(this: NodeHead, ...args: unknown[]): unknown {
-    const named = typeof args[1] === 'object';
-    const headers = stampHead(this, named ? args[1] : args[2], state, crossOrigin);
-    if (headers === undefined) return writeHead.apply(this, args);
-    return named
-      ? writeHead.call(this, args[0], headers)
-      : writeHead.call(this, args[0], args[1], headers);
+    const headers = stampHead(
+      this,
+      typeof args[1] === 'object' ? args[1] : args[2],
+      state,
+      crossOrigin,
+    );
+    return headers === undefined
+      ? writeHead.apply(this, args)
+      : writeHeadWith(this, writeHead, args, headers);
   };
 }
 
