@@ -188,10 +188,11 @@ export class GuardedCall {
 
   /** Stamps a head being written; returns the headers object to write instead, if any. */
   private stamp(res: ServerResponse, headers: unknown): OutgoingHttpHeaders | undefined {
-    if (isShortCircuit(res)) return undefined; // an inner breaker's 503 carries its own state
     const current = this.breaker.state;
-    // 'when-not-closed': a head written while closed is left as the app wrote it
+    // 'when-not-closed': a head written while closed is left as the app wrote it (checked first:
+    // the cheaper test, and the one that ends the leanest path)
     if (!this.stampClosed && current === 'closed') return undefined;
+    if (isShortCircuit(res)) return undefined; // an inner breaker's 503 carries its own state
     return stampHead(res, headers, wireState(current), this.req!.headers.origin !== undefined);
   }
 }
