@@ -51,6 +51,8 @@ function rows(framework: (typeof FRAMEWORKS)[number]): Row[] {
   }
   const peer = PEERS[framework];
   if (peer !== undefined) all.push(peer);
+  // What Fastify charges for running any onRequest hook: the part of a breaker's cost not its own.
+  if (framework === 'fastify') all.push({ id: 'fastify-hook', server: 'servers/fastify-hook.ts' });
   return all;
 }
 
