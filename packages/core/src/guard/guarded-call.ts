@@ -93,12 +93,15 @@ export class GuardedCall {
     args: ArrayLike<unknown>,
     writeHead: WriteHead,
   ): ServerResponse {
-    const headers = this.stamp(res, typeof args[1] === 'object' ? args[1] : args[2]);
+    const shortCircuit = isShortCircuit(res);
+    const headers = shortCircuit
+      ? undefined
+      : this.stamp(res, typeof args[1] === 'object' ? args[1] : args[2]);
     const written =
       headers === undefined
         ? writeHead.apply(res, args as unknown[])
         : writeHeadWith(res, writeHead, args, headers);
-    this.headOut(res, args[0]);
+    this.headOut(res, args[0], shortCircuit);
     return written;
   }
 
@@ -111,14 +114,17 @@ export class GuardedCall {
     const call = this[CALL]!;
     /* eslint-disable prefer-rest-params -- `arguments` avoids an array per response */
     const named = typeof arguments[1] === 'object';
-    const headers = call.stamp(this, named ? arguments[1] : arguments[2]);
+    const shortCircuit = isShortCircuit(this);
+    const headers = shortCircuit
+      ? undefined
+      : call.stamp(this, named ? arguments[1] : arguments[2]);
     const written =
       headers === undefined
         ? call.writeHead!.apply(this, arguments as unknown as unknown[])
         : named
           ? call.writeHead!.call(this, arguments[0], headers)
           : call.writeHead!.call(this, arguments[0], arguments[1], headers);
-    call.headOut(this, arguments[0]);
+    call.headOut(this, arguments[0], shortCircuit);
     /* eslint-enable prefer-rest-params */
     return written;
   }
@@ -149,14 +155,15 @@ export class GuardedCall {
 
   /**
    * The head is out with `written` (`writeHead`'s first argument, which Node has just checked and
-   * set as `res.statusCode`: read from the response, it costs a slow lookup on Express's).
+   * set as `res.statusCode`: read from the response, it costs a slow lookup on Express's);
+   * `shortCircuit`: whether a breaker's own short-circuit wrote it (looked up once per head).
    */
-  private headOut(res: ServerResponse, written: unknown): void {
+  private headOut(res: ServerResponse, written: unknown, shortCircuit: boolean): void {
     const clientGone = this.phase === Phase.ClientGone;
     this.phase = Phase.HeadWritten;
     const permit = this.permit;
     if (permit.settled) return;
-    if (clientGone || isShortCircuit(res)) return permit.ignore();
+    if (clientGone || shortCircuit) return permit.ignore();
     const status = this.status ?? (typeof written === 'number' ? written : res.statusCode);
     if (this.error === undefined) permit.recordStatus(status);
     else permit.record({ status, error: this.error });
@@ -186,13 +193,14 @@ export class GuardedCall {
     else permit.ignore();
   }
 
-  /** Stamps a head being written; returns the headers object to write instead, if any. */
+  /**
+   * Stamps a head being written (not a short-circuit's: an inner breaker's 503 carries its own
+   * state); returns the headers object to write instead, if any.
+   */
   private stamp(res: ServerResponse, headers: unknown): OutgoingHttpHeaders | undefined {
     const current = this.breaker.state;
-    // 'when-not-closed': a head written while closed is left as the app wrote it (checked first:
-    // the cheaper test, and the one that ends the leanest path)
+    // 'when-not-closed': a head written while closed is left as the app wrote it
     if (!this.stampClosed && current === 'closed') return undefined;
-    if (isShortCircuit(res)) return undefined; // an inner breaker's 503 carries its own state
     return stampHead(res, headers, wireState(current), this.req!.headers.origin !== undefined);
   }
 }
