@@ -57,6 +57,28 @@ describe('@breakwater/koa', () => {
     expect(registry.list()[0]!.state).toBe('open');
   });
 
+  it("lets an outer guard ignore an inner guard's short-circuit (app.use and a route)", async () => {
+    const registry = new BreakerRegistry();
+    const app = new Koa();
+    const router = new Router();
+    router.get('/y', circuitBreaker({ registry, name: 'inner', failureThreshold: 1 }), (ctx) => {
+      ctx.status = 502;
+      ctx.body = 'bad gateway';
+    });
+    app.use(circuitBreaker({ registry, name: 'outer' }));
+    app.use(router.routes());
+    expect((await get(app, '/y')).status).toBe(502);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(registry.get('inner')!.state).toBe('open');
+    expect(registry.get('outer')!.snapshot().totals.failure).toBe(1);
+    const rejected = await get(app, '/y');
+    expect(rejected.status).toBe(503);
+    await new Promise((resolve) => setImmediate(resolve));
+    const outer = registry.get('outer')!.snapshot().totals;
+    expect(outer.failure).toBe(1); // the inner 503 is neither a failure of the outer breaker
+    expect(outer.success).toBe(0); // nor a success
+  });
+
   it('keys cached responses on the original URL when a mount rewrote ctx.path', async () => {
     const registry = new BreakerRegistry();
     const app = new Koa();

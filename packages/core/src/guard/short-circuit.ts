@@ -1,6 +1,7 @@
 // Marks a response as a breaker's own short-circuit, so that no breaker (nested or outer) records it.
 
-import type { ServerResponse } from 'node:http';
+import { ServerResponse } from 'node:http';
+import { Http2ServerResponse } from 'node:http2';
 
 /**
  * The marked responses. A set, not a property on the response: an admitted request asks on every
@@ -15,12 +16,27 @@ if (holder[SHARED] === undefined) {
 }
 const marked = holder[SHARED]!;
 
-/** Marks `res` as a short-circuit response written by a breaker. */
+/** Node's own `writeHead`s (HTTP/1 and the HTTP/2 compatibility API): no hook on them. */
+const NODE_WRITE_HEAD: unknown = ServerResponse.prototype.writeHead;
+const NODE_WRITE_HEAD_2: unknown = Http2ServerResponse.prototype.writeHead;
+
+/**
+ * Marks `res` as a short-circuit response written by a breaker, for the breakers already watching
+ * it. Only a hook on its `writeHead` (an outer guard's, on the response or on the app's response
+ * prototype) ever asks, so a response whose `writeHead` is still Node's own is not added: an open
+ * breaker answering thousands of requests a second would otherwise give the set as many entries
+ * for the collector to clear, more than the rest of the short-circuit costs.
+ */
 export function markShortCircuit(res: ServerResponse): void {
+  const writeHead: unknown = res.writeHead;
+  if (writeHead === NODE_WRITE_HEAD || writeHead === NODE_WRITE_HEAD_2) return;
   marked.add(res);
 }
 
-/** Whether `res` is a breaker's own short-circuit response. */
+/**
+ * Whether `res` is a breaker's own short-circuit response (asked by the `writeHead` hooks of
+ * breakers watching it; see {@link markShortCircuit}).
+ */
 export function isShortCircuit(res: ServerResponse): boolean {
   return marked.has(res);
 }
