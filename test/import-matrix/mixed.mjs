@@ -13,8 +13,13 @@ const register = new Registry();
 registerMetrics(register);
 const esmCore = await import('@breakwater/core');
 const cjsCore = require('@breakwater/core');
-// A short-circuit marked by one build must be seen by the other (a nested guard of each kind).
+// A short-circuit marked by one build must be seen by the other (a nested guard of each kind). The
+// response is watched, as an outer guard's would be: a hook of its own on `writeHead`.
 const res = new ServerResponse(new IncomingMessage(new Socket()));
+const nodeWriteHead = res.writeHead;
+res.writeHead = function outerGuardHook(...args) {
+  return nodeWriteHead.apply(this, args);
+};
 require('@breakwater/core/adapter').markShortCircuit(res);
 const { isShortCircuit } = await import('@breakwater/core/adapter');
 console.log(
