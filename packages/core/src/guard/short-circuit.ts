@@ -25,7 +25,7 @@ const NODE_WRITE_HEAD_2: unknown = Http2ServerResponse.prototype.writeHead;
  * it. Only a hook on its `writeHead` (an outer guard's, on the response or on the app's response
  * prototype) ever asks, so a response whose `writeHead` is still Node's own is not added: an open
  * breaker answering thousands of requests a second would otherwise give the set as many entries
- * for the collector to clear, more than the rest of the short-circuit costs.
+ * for the collector to clear.
  */
 export function markShortCircuit(res: ServerResponse): void {
   const writeHead: unknown = res.writeHead;
