@@ -1,42 +1,35 @@
 // Koa middleware for health and readiness endpoints, over core's prepared endpoints.
-import {
-  healthEndpoint,
-  readinessEndpoint,
-  type HealthHandlerOptions,
-  type HealthResponse,
-  type ReadinessHandlerOptions,
-} from '@breakwater/core';
+import { healthHandlers, type HealthHandlers } from '@breakwater/core/adapter';
 import type { Context, Middleware } from 'koa';
 
-export type { HealthHandlerOptions, ReadinessHandlerOptions };
+export type { HealthHandlerOptions, ReadinessHandlerOptions } from '@breakwater/core';
 
-function middleware(respond: () => HealthResponse<unknown>): Middleware {
-  return function breakwaterHealth(ctx: Context): void {
-    const response = respond();
-    ctx.status = response.status;
-    ctx.set(response.headers);
-    ctx.body = JSON.stringify(response.body); // keeps the Content-Type set above
-  };
-}
+const handlers: HealthHandlers<Middleware> = healthHandlers(
+  (respond) =>
+    function breakwaterHealth(ctx: Context): void {
+      const response = respond();
+      ctx.status = response.status;
+      ctx.set(response.headers);
+      ctx.body = JSON.stringify(response.body); // keeps the Content-Type set above
+    },
+);
 
 /**
- * A health endpoint (a terminal middleware, e.g. a @koa/router route): always `200`, JSON of every
- * breaker (state, counts, rates, reopen time).
+ * A health endpoint (terminal middleware, e.g. a @koa/router route): always `200`, JSON of
+ * every breaker (state, counts, rates, reopen time).
  *
  * @example
  * router.get('/health', healthHandler());
  */
-export function healthHandler(options: HealthHandlerOptions = {}): Middleware {
-  return middleware(healthEndpoint(options));
-}
+export const healthHandler: HealthHandlers<Middleware>['healthHandler'] = handlers.healthHandler;
 
 /**
- * A readiness endpoint: `503` with `Retry-After` while a `critical` breaker is open, else `200`.
- * Bad options throw a `TypeError` here, not per request.
+ * A readiness endpoint (terminal middleware, e.g. a @koa/router route): `503` with
+ * `Retry-After` while a `critical` breaker is open, else `200`. Bad options throw a `TypeError`
+ * here, not per request.
  *
  * @example
  * router.get('/ready', readinessHandler({ critical: ['payments'] }));
  */
-export function readinessHandler(options: ReadinessHandlerOptions): Middleware {
-  return middleware(readinessEndpoint(options));
-}
+export const readinessHandler: HealthHandlers<Middleware>['readinessHandler'] =
+  handlers.readinessHandler;

@@ -27,6 +27,7 @@ export * from '../http/index.js';
 export { isPromiseLike } from '../cache/maybe-promise.js';
 export { ResponseCapture, type BodyChunk, type CaptureSink } from '../cache/response-capture.js';
 export { EventSource } from '../event-source.js';
+export { healthHandlers, type HealthHandlers } from '../health/handlers.js';
 export { Permit, Rejection } from '../permit.js';
 export { warnOnce } from '../logger.js';
 export { invalid as invalidOption, optionNames } from '../validate.js';
