@@ -347,6 +347,18 @@ async function roughTime(c: Case, n: number): Promise<{ p50: number; avg: number
   return { p50: rounds[1]!, avg: rounds[1]! };
 }
 
+/** Each benchmark's p50 and mean from a mitata run, by name. */
+function timesOf(
+  report: Awaited<ReturnType<typeof run>>,
+): Map<string, { p50: number; avg: number }> {
+  const times = new Map<string, { p50: number; avg: number }>();
+  for (const trial of report.benchmarks) {
+    const stats = trial.runs[0]?.stats;
+    if (stats) times.set(trial.alias, { p50: stats.p50, avg: stats.avg });
+  }
+  return times;
+}
+
 /** Rounds of the adapter rows, each measured once per round in turn (A B C A B C …). */
 const ADAPTER_ROUNDS = 7;
 
@@ -364,14 +376,9 @@ async function interleaved(
   for (let round = 0; round < ADAPTER_ROUNDS; round++) {
     // mitata runs what was registered since its last run, so each round registers the rows anew
     for (const c of adapterCases) bench(c.name, c.fn);
-    const report = await run({ format: 'quiet', throw: true });
-    for (const trial of report.benchmarks) {
-      const stats = trial.runs[0]?.stats;
-      const r = rounds.get(trial.alias);
-      if (stats && r) {
-        r.p50.push(stats.p50);
-        r.avg.push(stats.avg);
-      }
+    for (const [name, time] of timesOf(await run({ format: 'quiet', throw: true }))) {
+      rounds.get(name)?.p50.push(time.p50);
+      rounds.get(name)?.avg.push(time.avg);
     }
   }
   const times = new Map<string, { p50: number; avg: number }>();
@@ -384,10 +391,8 @@ if (quick) {
   for (const c of cases) times.set(c.name, await roughTime(c, 5_000));
 } else {
   for (const c of cases) if (c.group !== 'adapter') bench(c.name, c.fn);
-  const report = await run({ format: 'mitata', colors: false, throw: true });
-  for (const trial of report.benchmarks) {
-    const stats = trial.runs[0]?.stats;
-    if (stats) times.set(trial.alias, { p50: stats.p50, avg: stats.avg });
+  for (const [name, time] of timesOf(await run({ format: 'mitata', colors: false, throw: true }))) {
+    times.set(name, time);
   }
   for (const [name, time] of await interleaved(cases.filter((c) => c.group === 'adapter'))) {
     times.set(name, time);
