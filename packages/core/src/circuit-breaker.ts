@@ -15,7 +15,15 @@ import { defaultIsFailure } from './http/classify.js';
 import { warnOnce } from './logger.js';
 import type { AdminAction, BreakerEventMap, CallResult } from './events.js';
 import type { BreakerMode, BreakerOptions, CallOutcome } from './options.js';
-import { Permit, Rejection, Settlement, TimedPermit } from './permit.js';
+import {
+  Permit,
+  Rejection,
+  Settlement,
+  TimedPermit,
+  type PermitClass,
+  type Timed,
+  type TimedEntry,
+} from './permit.js';
 import { createTripPolicy } from './policy/create-trip-policy.js';
 import type { TripPolicy } from './policy/trip-policy.js';
 import { memoryStore, nextBreakerName, type BreakerRegistry } from './registry.js';
@@ -85,7 +93,7 @@ export class CircuitBreaker extends BreakerEvents {
   private deadlines: DeadlineQueue | undefined;
   /** Deadline queues a live `timeout` change replaced: their permits still time out there. */
   private retiredDeadlines: DeadlineQueue[] | undefined;
-  /** Whether any permit may be a TimedPermit (a `timeout` is or was set). */
+  /** Whether any permit may be timed (a `timeout` is or was set). */
   private everTimed: boolean;
   /** `mode: 'shadow'`: calls the breaker would refuse are admitted and counted instead. */
   private shadow: boolean;
@@ -206,45 +214,72 @@ export class CircuitBreaker extends BreakerEvents {
   tryAcquire(): Permit | Rejection {
     if (this.current === 'closed') {
       this.inFlightCalls++;
-      if (this.deadlines !== undefined) return this.timedPermit(false);
+      if (this.deadlines !== undefined) return this.timedPermit(TimedPermit, false);
       // diagnostics_channel cannot tell us when an APM tool subscribes, so ask it here
       if (!this.timed && !diagnostics.call.hasSubscribers) {
         return new Permit(this, this.gen, -1, false);
       }
       return new Permit(this, this.gen, this.config.clock.now(), false);
     }
-    return this.acquireSlow();
+    return this.acquireSlow(Permit, TimedPermit);
+  }
+
+  /**
+   * @internal {@link CircuitBreaker.tryAcquire} for a caller whose per-call object is itself the
+   * permit: made by `Kind`, or by `TimedKind` while calls are timed. The closed path is written
+   * twice so that each `new` site sees one class.
+   */
+  tryAcquireAs<P extends Permit>(
+    Kind: PermitClass<P>,
+    TimedKind: PermitClass<P & Timed>,
+  ): P | Rejection {
+    if (this.current === 'closed') {
+      this.inFlightCalls++;
+      if (this.deadlines !== undefined) return this.timedPermit(TimedKind, false);
+      if (!this.timed && !diagnostics.call.hasSubscribers) {
+        return new Kind(this, this.gen, -1, false);
+      }
+      return new Kind(this, this.gen, this.config.clock.now(), false);
+    }
+    return this.acquireSlow(Kind, TimedKind);
   }
 
   /** A permit that also waits in the deadline queue (breakers with `timeout`). */
-  private timedPermit(probe: boolean): TimedPermit {
+  private timedPermit<P extends TimedEntry>(Kind: PermitClass<P>, probe: boolean): P {
     const now = this.config.clock.now();
-    const permit = new TimedPermit(this, this.gen, now, probe);
+    const permit = new Kind(this, this.gen, now, probe);
     this.deadlines!.add(permit, now);
     return permit;
   }
 
-  private acquireSlow(): Permit | Rejection {
+  private acquireSlow<P extends Permit>(
+    Kind: PermitClass<P>,
+    TimedKind: PermitClass<P & Timed>,
+  ): P | Rejection {
     const state = this.current;
-    if (state === 'disabled') return new Permit(this, -1, 0, false);
-    if (state === 'forced-open') return this.reject(Math.ceil(this.config.openDuration));
+    if (state === 'disabled') return new Kind(this, -1, 0, false);
+    if (state === 'forced-open')
+      return this.reject(Math.ceil(this.config.openDuration), Kind, TimedKind);
     const now = this.config.clock.now();
     this.refresh(now);
-    if (this.current === 'open') return this.reject(Math.ceil(this.openUntil - now)); // whole ms: a small integer, never a boxed double
-    if (this.current === 'closed') return this.tryAcquire();
+    if (this.current === 'open')
+      return this.reject(Math.ceil(this.openUntil - now), Kind, TimedKind); // whole ms: a small integer, never a boxed double
+    if (this.current === 'closed') return this.tryAcquireAs(Kind, TimedKind);
     if (this.probes.length >= this.config.halfOpenMaxCalls) {
       // Every slot is taken: a slot frees when a probe settles (any moment) or expires. Ask the
       // client back within a second at most, in whole ms, at least 1 (never "retry in 0 ms").
       let soonest = Infinity;
       for (const probe of this.probes)
         soonest = Math.min(soonest, probe.startedAt + this.config.openDuration - now);
-      return this.reject(Math.max(1, Math.ceil(Math.min(1000, soonest))));
+      return this.reject(Math.max(1, Math.ceil(Math.min(1000, soonest))), Kind, TimedKind);
     }
     const hold = this.store.probeHoldMs?.(this) ?? 0; // a shared store may hold probes fleet-wide
-    if (hold > 0) return this.reject(Math.ceil(hold));
+    if (hold > 0) return this.reject(Math.ceil(hold), Kind, TimedKind);
     this.inFlightCalls++;
     const permit =
-      this.deadlines !== undefined ? this.timedPermit(true) : new Permit(this, this.gen, now, true);
+      this.deadlines !== undefined
+        ? this.timedPermit(TimedKind, true)
+        : new Kind(this, this.gen, now, true);
     this.probes.push(permit);
     if (
       this.probeEvents.active ||
@@ -262,8 +297,12 @@ export class CircuitBreaker extends BreakerEvents {
   }
 
   /** Refuses a call, or in `shadow` mode admits it as a would-reject. */
-  private reject(retryAfterMs: number): Permit | Rejection {
-    if (this.shadow) return this.wouldReject(retryAfterMs);
+  private reject<P extends Permit>(
+    retryAfterMs: number,
+    Kind: PermitClass<P>,
+    TimedKind: PermitClass<P & Timed>,
+  ): P | Rejection {
+    if (this.shadow) return this.wouldReject(retryAfterMs, Kind, TimedKind);
     this.counts.rejected++;
     // One Rejection per generation, refreshed in place: the open path allocates nothing.
     let rejection = this.lastRejection;
@@ -283,12 +322,16 @@ export class CircuitBreaker extends BreakerEvents {
    * like any outcome that arrives while the breaker is not closed, moves nothing (the probes a
    * shadow breaker admits exactly as `enforce` would are what close it again).
    */
-  private wouldReject(retryAfterMs: number): Permit {
+  private wouldReject<P extends Permit>(
+    retryAfterMs: number,
+    Kind: PermitClass<P>,
+    TimedKind: PermitClass<P & Timed>,
+  ): P {
     this.counts.wouldReject++;
     this.announceReject(retryAfterMs, true);
     this.inFlightCalls++;
-    if (this.deadlines !== undefined) return this.timedPermit(false);
-    return new Permit(this, this.gen, this.config.clock.now(), false);
+    if (this.deadlines !== undefined) return this.timedPermit(TimedKind, false);
+    return new Kind(this, this.gen, this.config.clock.now(), false);
   }
 
   /** Publishes a `reject` event (a refusal, or a shadow breaker's would-reject) when anyone listens. */
@@ -376,9 +419,10 @@ export class CircuitBreaker extends BreakerEvents {
     permit.settled = true;
     if (permit.generation === -1) return; // issued while disabled: records nothing
     this.inFlightCalls--;
-    if (this.everTimed && permit instanceof TimedPermit) {
-      if (settlement === Settlement.Timeout) permit.onTimeout?.();
-      permit.queue?.remove(permit);
+    if (this.everTimed && permit.timed) {
+      const timed = permit as TimedEntry;
+      if (settlement === Settlement.Timeout) timed.onTimeout?.();
+      timed.queue?.remove(timed);
     }
     // The clock is read only when something needs it: a timed call's duration, or a time window.
     let now = 0;

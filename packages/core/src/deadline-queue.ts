@@ -1,25 +1,25 @@
 // Timeouts for in-flight permits: one timer per breaker with calls in flight, O(1) per call.
 
 import type { Clock, TimerHandle } from './clock.js';
-import type { TimedPermit } from './permit.js';
+import type { TimedEntry } from './permit.js';
 
 /**
  * Holds in-flight permits in admission order. With one timeout per breaker, admission order is
  * deadline order, so only the head needs a timer.
  */
 export class DeadlineQueue {
-  private head: TimedPermit | undefined;
-  private tail: TimedPermit | undefined;
+  private head: TimedEntry | undefined;
+  private tail: TimedEntry | undefined;
   private timer: TimerHandle | undefined;
 
   constructor(
     private readonly timeout: number,
     private readonly clock: Clock,
-    private readonly expire: (permit: TimedPermit) => void,
+    private readonly expire: (permit: TimedEntry) => void,
   ) {}
 
   /** Starts the clock on `permit`, admitted at `startedAt`. */
-  add(permit: TimedPermit, startedAt: number): void {
+  add(permit: TimedEntry, startedAt: number): void {
     permit.deadline = startedAt + this.timeout;
     permit.queue = this;
     permit.prev = this.tail;
@@ -31,7 +31,7 @@ export class DeadlineQueue {
   }
 
   /** Stops the clock on `permit` (it settled). */
-  remove(permit: TimedPermit): void {
+  remove(permit: TimedEntry): void {
     if (permit.queue !== this) return;
     permit.queue = undefined;
     const { prev, next } = permit;

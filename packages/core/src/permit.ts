@@ -36,7 +36,10 @@ export class Permit {
   readonly startedAt: number;
   /** Whether the permit has been settled (or timed out). */
   settled = false;
-  private readonly owner: PermitOwner;
+  /** @internal Whether it also waits in a deadline queue (kept on the prototype: no per-call field). */
+  declare readonly timed: boolean;
+  /** @internal The breaker that issued it. */
+  protected readonly owner: PermitOwner;
 
   constructor(owner: PermitOwner, generation: number, startedAt: number, probe: boolean) {
     this.owner = owner;
@@ -83,19 +86,49 @@ export class Permit {
 }
 
 Object.defineProperty(Permit.prototype, 'admitted', { value: true });
+Object.defineProperty(Permit.prototype, 'timed', { value: false });
+
+/**
+ * How a breaker makes the permits it hands out: `Permit` itself, or a subclass that is the
+ * caller's own per-call object (the Node request guard's call), one allocation instead of two.
+ * Internal.
+ */
+export type PermitClass<P extends Permit> = new (
+  owner: PermitOwner,
+  generation: number,
+  startedAt: number,
+  probe: boolean,
+) => P;
+
+/**
+ * What a permit of a breaker with `timeout` carries besides itself, as it waits in the breaker's
+ * deadline queue. Internal.
+ */
+export interface Timed {
+  /** Clock reading at which the call times out. */
+  deadline: number;
+  /** The deadline queue holding it (a live `timeout` change leaves older permits in the old queue). */
+  queue: { remove(permit: TimedEntry): void } | undefined;
+  /** Deadline queue links. */
+  next: TimedEntry | undefined;
+  prev: TimedEntry | undefined;
+  /** Called once if the permit times out; set by `execute()`. */
+  onTimeout: (() => void) | undefined;
+}
+
+/** A timed permit of any class. Internal. */
+export type TimedEntry = Permit & Timed;
 
 /** A permit of a breaker with `timeout`: it also sits in the breaker's deadline queue. Internal. */
-export class TimedPermit extends Permit {
-  /** Clock reading at which the call times out. */
+export class TimedPermit extends Permit implements Timed {
   deadline = 0;
-  /** The deadline queue holding it (a live `timeout` change leaves older permits in the old queue). */
-  queue: { remove(permit: TimedPermit): void } | undefined = undefined;
-  /** Deadline queue links. */
-  next: TimedPermit | undefined = undefined;
-  prev: TimedPermit | undefined = undefined;
-  /** Called once if the permit times out; set by `execute()`. */
+  queue: Timed['queue'] = undefined;
+  next: TimedEntry | undefined = undefined;
+  prev: TimedEntry | undefined = undefined;
   onTimeout: (() => void) | undefined = undefined;
 }
+
+Object.defineProperty(TimedPermit.prototype, 'timed', { value: true });
 
 /**
  * The breaker refused the call. A breaker hands out one Rejection per generation and refreshes its

@@ -95,6 +95,21 @@ describe('RequestGuard', () => {
     expect(registry.list()[0]!.name).toMatch(/^breaker-\d+$/);
   });
 
+  it('admits one object per request, its own permit, timed when the breaker has `timeout`', () => {
+    const registry = new BreakerRegistry();
+    const [req, res] = exchange();
+    const call = guardOf(registry, { name: 't', timeout: 100 }).enter(req, res);
+    if (!isAdmitted(call)) throw new Error('expected an admitted call');
+    expect(call.timed).toBe(true);
+    expect((call as unknown as { queue?: unknown }).queue).toBeDefined();
+    res.writeHead(200).end();
+    expect(call.settled).toBe(true);
+    // settled in time, it left the deadline queue: the timer finds nothing to time out
+    expect((call as unknown as { queue?: unknown }).queue).toBeUndefined();
+    clock.advance(1000);
+    expect(registry.get('t')!.snapshot().totals).toMatchObject({ success: 1, timeout: 0 });
+  });
+
   it('lets CORS preflights through, neither gated nor recorded', () => {
     const registry = new BreakerRegistry();
     const guard = guardOf(registry, { name: 'p' });

@@ -16,7 +16,7 @@ import {
   type GuardConfig,
   type GuardOptions,
 } from './guard-options.js';
-import { GuardedCall } from './guarded-call.js';
+import { GuardedCall, TimedGuardedCall } from './guarded-call.js';
 import { markShortCircuit } from './short-circuit.js';
 
 /** A response ready to write: what a short-circuit sends. */
@@ -127,13 +127,13 @@ export class RequestGuard<Req, Res> {
     const route = resolver.fixed ?? resolver.route(this.binding.routeName?.(req, res));
     const breaker = resolver.breakerOf(route, req);
     if (breaker === undefined) return PASS;
-    const permit = breaker.tryAcquire();
+    const call = breaker.tryAcquireAs(GuardedCall, TimedGuardedCall);
     const rawResponse = this.binding.rawResponse(req, res);
-    if (!permit.admitted) {
+    if (!call.admitted) {
       route.scope ??= this.binding.scope?.(req, res) ?? ORIGIN_SCOPE;
-      return this.answer(req, res, raw, rawResponse, breaker, permit, route.scope);
+      return this.answer(req, res, raw, rawResponse, breaker, call, route.scope);
     }
-    const call = new GuardedCall(breaker, permit, config.stampClosed);
+    call.stampClosed = config.stampClosed;
     if (this.binding.attach === undefined || !this.binding.attach(call, req, res)) {
       call.attach(raw, rawResponse);
     }

@@ -2,7 +2,7 @@
 
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { CircuitBreaker } from '../circuit-breaker.js';
-import type { Permit } from '../permit.js';
+import { Permit, type Timed, type TimedEntry } from '../permit.js';
 import { wireState } from '../state.js';
 import { brokenOffByServer } from './broken-off.js';
 import { stampHead, writeHeadWith } from './head-stamp.js';
@@ -23,7 +23,8 @@ const CALL: unique symbol = Symbol('breakwater.call') as never;
 type Hooked = ServerResponse & { [CALL]?: GuardedCall };
 
 /**
- * An admitted request. The settlement rule, the same on every adapter:
+ * An admitted request, and its permit: the breaker makes it (`tryAcquireAs`), so that a request
+ * costs one object, not a permit and a call. The settlement rule, the same on every adapter:
  * - the outcome is judged when the response head is written: its status (and the error the
  *   framework reported, if any) goes through `isFailure`; `timeout` and a probe's expiry measure
  *   the time to the head, so long healthy streams (SSE, downloads) work through every state;
@@ -33,9 +34,7 @@ type Hooked = ServerResponse & { [CALL]?: GuardedCall };
  *   keeps its half-open slot until its handler answers (or the probe expires), so that
  *   `halfOpenMaxCalls` bounds handler runs, not connections.
  */
-export class GuardedCall {
-  /** Discriminates an admitted call (on the prototype: one field less per request). */
-  declare readonly admitted: true;
+export class GuardedCall extends Permit {
   /** @internal The raw request. */
   req: IncomingMessage | undefined = undefined;
   /** @internal The `writeHead` the hook wraps (per-response hooks only). */
@@ -44,15 +43,13 @@ export class GuardedCall {
   private error: unknown = undefined;
   /** Where the call is: before its head, its client gone before the head, or its head written. */
   private phase: Phase = Phase.Pending;
+  /** @internal Whether a head written while closed carries `X-Circuit-Breaker-State` (`stateHeader`). */
+  stampClosed = true;
 
-  constructor(
-    /** The breaker that admitted the call. */
-    readonly breaker: CircuitBreaker,
-    /** The permit to settle. */
-    readonly permit: Permit,
-    /** Whether a head written while closed carries `X-Circuit-Breaker-State` (`stateHeader`). */
-    private readonly stampClosed = true,
-  ) {}
+  /** The breaker that admitted the call. */
+  get breaker(): CircuitBreaker {
+    return this.owner as CircuitBreaker;
+  }
 
   /** @internal Hooks `res`: the head stamps and settles; `close` tells aborts and cut-offs apart. */
   attach(req: IncomingMessage, res: ServerResponse): void {
@@ -138,10 +135,10 @@ export class GuardedCall {
   }
 
   /**
-   * Records `status` instead of the one the client is sent, e.g. when the cache replaced a 5xx
-   * with a stored response (stale-if-error): the handler still failed.
+   * Judges the call by `status` instead of the one the client is sent, e.g. when the cache replaced
+   * a 5xx with a stored response (stale-if-error): the handler still failed.
    */
-  recordStatus(status: number): void {
+  judgeByStatus(status: number): void {
     this.status = status;
   }
 
@@ -150,7 +147,7 @@ export class GuardedCall {
    * released now; any other waits for its head.
    */
   done(): void {
-    if (this.phase === Phase.ClientGone && !this.permit.settled) this.permit.ignore();
+    if (this.phase === Phase.ClientGone && !this.settled) this.ignore();
   }
 
   /**
@@ -161,12 +158,11 @@ export class GuardedCall {
   private headOut(res: ServerResponse, written: unknown, shortCircuit: boolean): void {
     const clientGone = this.phase === Phase.ClientGone;
     this.phase = Phase.HeadWritten;
-    const permit = this.permit;
-    if (permit.settled) return;
-    if (clientGone || shortCircuit) return permit.ignore();
+    if (this.settled) return;
+    if (clientGone || shortCircuit) return this.ignore();
     const status = this.status ?? (typeof written === 'number' ? written : res.statusCode);
-    if (this.error === undefined) permit.recordStatus(status);
-    else permit.record({ status, error: this.error });
+    if (this.error === undefined) this.recordStatus(status);
+    else this.record({ status, error: this.error });
   }
 
   /** @internal The response closed: a normal end, a client that left, or a server cut-off. */
@@ -174,23 +170,22 @@ export class GuardedCall {
     if (this.phase === Phase.HeadWritten) {
       // After the head only a server cut-off matters; a client that left changes nothing.
       if (!res.writableEnded && !isShortCircuit(res) && brokenOffByServer(this.req!, res)) {
-        this.breaker.recordBrokenOff(this.permit);
+        this.breaker.recordBrokenOff(this);
       }
       return;
     }
-    const permit = this.permit;
-    if (permit.settled) return;
-    if (isShortCircuit(res)) return permit.ignore();
+    if (this.settled) return;
+    if (isShortCircuit(res)) return this.ignore();
     if (brokenOffByServer(this.req!, res)) {
-      permit.record({
+      this.record({
         error: res.errored ?? new Error('the response was broken off before its head'),
       });
       return;
     }
     this.phase = Phase.ClientGone;
     // A probe keeps its slot until its handler answers: the end of its (now unsent) response.
-    if (permit.probe) watchHandlerEnd(res, this);
-    else permit.ignore();
+    if (this.probe) watchHandlerEnd(res, this);
+    else this.ignore();
   }
 
   /**
@@ -205,7 +200,16 @@ export class GuardedCall {
   }
 }
 
-Object.defineProperty(GuardedCall.prototype, 'admitted', { value: true, enumerable: true });
+/** The call of a breaker with `timeout`: it also waits in the breaker's deadline queue. */
+export class TimedGuardedCall extends GuardedCall implements Timed {
+  deadline = 0;
+  queue: Timed['queue'] = undefined;
+  next: TimedEntry | undefined = undefined;
+  prev: TimedEntry | undefined = undefined;
+  onTimeout: (() => void) | undefined = undefined;
+}
+
+Object.defineProperty(TimedGuardedCall.prototype, 'timed', { value: true });
 
 /** The `close` listener every first guard adds (shared: no closure per request). */
 function closedHook(this: Hooked): void {

@@ -136,7 +136,7 @@ export class ResponseTap {
       const found = this.cache.lookup(this.request, 'stale-if-error', this.call.breaker);
       if (found === undefined || isPromiseLike(found)) return false;
       for (const name of res.getHeaderNames()) res.removeHeader(name);
-      this.call.recordStatus(status); // the handler failed, whatever the client is sent
+      this.call.judgeByStatus(status); // the handler failed, whatever the client is sent
       this.replacement = { body: found.body };
       writeHead.call(
         res,
