@@ -4,13 +4,11 @@
 //   pnpm --filter @breakwater/bench instructions [--only TEXT] [--repeats N] [--requests N]
 //
 // Each server runs under `valgrind --tool=callgrind` with instrumentation off; the harness sends a
-// warm-up, has the server collect its heap (two full GCs), switches instrumentation on
-// (`callgrind_control -i on`), sends the measured requests on keep-alive connections from this
-// process (not counted), switches it off and stops the server. Counted: everything the server
-// process executes for those requests, JIT code, V8's runtime, GC, compiler threads, Node's C++ and
-// libc. The GC and compiler parts come in steps (a major GC every few thousand requests), so they
-// are reported apart from the rest; starting every window from a collected heap keeps major GCs
-// out of it alike for every row.
+// warm-up, switches instrumentation on (`callgrind_control -i on`), sends the measured requests
+// on keep-alive connections from this process (not counted), switches it off and stops the server.
+// Counted: everything the server process executes for those requests, JIT code, V8's runtime, GC,
+// compiler threads, Node's C++ and libc. The GC and compiler parts come in steps (a major GC every
+// few thousand requests), so they are reported apart from the rest.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
@@ -175,7 +173,6 @@ async function measure(row: Row, options: Options, file: string): Promise<Count>
       '--instr-atstart=no',
       `--callgrind-out-file=${file}`,
       process.execPath,
-      '--expose-gc',
       '--import',
       'tsx',
       row.server,
@@ -201,18 +198,6 @@ async function measure(row: Row, options: Options, file: string): Promise<Count>
     );
     const agent = new Agent({ keepAlive: true, maxSockets: options.connections });
     try {
-      await drive(agent, port, options.warmup, options.connections);
-      // Every counted window starts from a collected heap: otherwise whether a major GC falls
-      // inside it decides a row's figure (one that does also spends ~2,000 instructions per
-      // request outside the GC counter), whatever the code measured. A forced full GC also drops
-      // compiled code, so a second warm-up follows it.
-      child.send({ type: 'reset' });
-      await nextMessage(
-        child,
-        (message) => ((message as { type?: string }).type === 'reset-done' ? true : undefined),
-        600_000,
-        `${row.id}: reset`,
-      );
       await drive(agent, port, options.warmup, options.connections);
       callgrindControl(child.pid!, true);
       await drive(agent, port, options.requests, options.connections);
@@ -267,9 +252,8 @@ const medianOf = (id: string, part: (c: Count) => number): number =>
   median(results.get(id)!.map(part));
 const rest = (c: Count): number => c.total - c.gc - c.compiler;
 const lines: string[] = [
-  `Medians of ${options.repeats} runs, ${options.requests} requests each after two warm-ups of ` +
-    `${options.warmup} with a full GC between (${options.connections} keep-alive connections); ` +
-    `"rest" is all but GC and the compiler.`,
+  `Medians of ${options.repeats} runs, ${options.requests} requests each after ${options.warmup} ` +
+    `(${options.connections} keep-alive connections); "rest" is all but GC and the compiler.`,
   '',
   '| Row | instructions/request | GC | rest | rest vs floor | rest vs bare | rest vs peer |',
   '|---|---:|---:|---:|---:|---:|---:|',
