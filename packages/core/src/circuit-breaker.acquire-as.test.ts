@@ -3,20 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { ManualClock } from './clock.js';
 import type { BreakerOptions } from './options.js';
-import { Permit, type Timed, type TimedEntry } from './permit.js';
+import { Permit, timedClass, type Timed } from './permit.js';
 
 class Call extends Permit {
   note = 'mine';
 }
 
-class TimedCall extends Call implements Timed {
-  deadline = 0;
-  queue: Timed['queue'] = undefined;
-  next: TimedEntry | undefined = undefined;
-  prev: TimedEntry | undefined = undefined;
-  onTimeout: (() => void) | undefined = undefined;
-}
-Object.defineProperty(TimedCall.prototype, 'timed', { value: true });
+const TimedCall = timedClass(Call);
 
 function setup(options: BreakerOptions = {}) {
   const clock = new ManualClock(1_000);
@@ -65,7 +58,7 @@ describe('CircuitBreaker.tryAcquireAs', () => {
 
   it('with `timeout`, uses the timed class; a call settled in time leaves the deadline queue', () => {
     const { clock, breaker, acquire } = setup({ timeout: 100 });
-    const call = admitted(acquire()) as TimedCall;
+    const call = admitted(acquire()) as Call & Timed;
     expect(call).toBeInstanceOf(TimedCall);
     expect(call.queue).toBeDefined();
     call.success();

@@ -585,7 +585,7 @@ export class CircuitBreaker extends BreakerEvents {
       }
     }
     const controller = new AbortController();
-    const timed = permit as TimedPermit; // with `timeout` set, every counted permit is timed
+    const timed = permit as TimedEntry; // with `timeout` set, every counted permit is timed
     const timeout = new Promise<never>((_, reject) => {
       timed.onTimeout = () => {
         const error = new CallTimeoutError(this.name, this.config.timeout!);

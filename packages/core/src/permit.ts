@@ -119,16 +119,24 @@ export interface Timed {
 /** A timed permit of any class. Internal. */
 export type TimedEntry = Permit & Timed;
 
-/** A permit of a breaker with `timeout`: it also sits in the breaker's deadline queue. Internal. */
-export class TimedPermit extends Permit implements Timed {
-  deadline = 0;
-  queue: Timed['queue'] = undefined;
-  next: TimedEntry | undefined = undefined;
-  prev: TimedEntry | undefined = undefined;
-  onTimeout: (() => void) | undefined = undefined;
+/**
+ * The timed counterpart of a permit class: the same objects, also carrying what the breaker's
+ * deadline queue needs (for breakers with `timeout`). Internal.
+ */
+export function timedClass<P extends Permit>(Base: PermitClass<P>): PermitClass<P & Timed> {
+  const Timed = class extends (Base as PermitClass<Permit>) implements Timed {
+    deadline = 0;
+    queue: Timed['queue'] = undefined;
+    next: TimedEntry | undefined = undefined;
+    prev: TimedEntry | undefined = undefined;
+    onTimeout: (() => void) | undefined = undefined;
+  };
+  Object.defineProperty(Timed.prototype, 'timed', { value: true });
+  return Timed as unknown as PermitClass<P & Timed>;
 }
 
-Object.defineProperty(TimedPermit.prototype, 'timed', { value: true });
+/** A permit of a breaker with `timeout`: it also sits in the breaker's deadline queue. Internal. */
+export const TimedPermit: PermitClass<TimedEntry> = timedClass(Permit);
 
 /**
  * The breaker refused the call. A breaker hands out one Rejection per generation and refreshes its

@@ -2,7 +2,7 @@
 
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { CircuitBreaker } from '../circuit-breaker.js';
-import { Permit, type Timed, type TimedEntry } from '../permit.js';
+import { Permit, timedClass, type PermitClass, type Timed } from '../permit.js';
 import { wireState } from '../state.js';
 import { brokenOffByServer } from './broken-off.js';
 import { stampHead, writeHeadWith } from './head-stamp.js';
@@ -201,15 +201,7 @@ export class GuardedCall extends Permit {
 }
 
 /** The call of a breaker with `timeout`: it also waits in the breaker's deadline queue. */
-export class TimedGuardedCall extends GuardedCall implements Timed {
-  deadline = 0;
-  queue: Timed['queue'] = undefined;
-  next: TimedEntry | undefined = undefined;
-  prev: TimedEntry | undefined = undefined;
-  onTimeout: (() => void) | undefined = undefined;
-}
-
-Object.defineProperty(TimedGuardedCall.prototype, 'timed', { value: true });
+export const TimedGuardedCall: PermitClass<GuardedCall & Timed> = timedClass(GuardedCall);
 
 /** The `close` listener every first guard adds (shared: no closure per request). */
 function closedHook(this: Hooked): void {
