@@ -124,15 +124,15 @@ export type TimedEntry = Permit & Timed;
  * deadline queue needs (for breakers with `timeout`). Internal.
  */
 export function timedClass<P extends Permit>(Base: PermitClass<P>): PermitClass<P & Timed> {
-  const Timed = class extends (Base as PermitClass<Permit>) implements Timed {
+  const TimedKind = class extends (Base as PermitClass<Permit>) implements Timed {
     deadline = 0;
     queue: Timed['queue'] = undefined;
     next: TimedEntry | undefined = undefined;
     prev: TimedEntry | undefined = undefined;
     onTimeout: (() => void) | undefined = undefined;
   };
-  Object.defineProperty(Timed.prototype, 'timed', { value: true });
-  return Timed as unknown as PermitClass<P & Timed>;
+  Object.defineProperty(TimedKind.prototype, 'timed', { value: true });
+  return TimedKind as unknown as PermitClass<P & Timed>;
 }
 
 /** A permit of a breaker with `timeout`: it also sits in the breaker's deadline queue. Internal. */
