@@ -5,6 +5,7 @@ import type { CircuitBreaker } from '../circuit-breaker.js';
 import { Permit, timedClass, type PermitClass, type Timed } from '../permit.js';
 import { wireState } from '../state.js';
 import { brokenOffByServer } from './broken-off.js';
+import { joinFinishedQueue } from './finished-queue.js';
 import { stampHead, writeHeadWith } from './head-stamp.js';
 import { isShortCircuit } from './short-circuit.js';
 
@@ -51,7 +52,10 @@ export class GuardedCall extends Permit {
     return this.owner as CircuitBreaker;
   }
 
-  /** @internal Hooks `res`: the head stamps and settles; `close` tells aborts and cut-offs apart. */
+  /**
+   * @internal Hooks `res`: the head stamps and settles; its end (`close`, or `on-finished`'s queue
+   * where the framework keeps one) tells aborts and cut-offs apart.
+   */
   attach(req: IncomingMessage, res: ServerResponse): void {
     this.req = req;
     const hooked = res as Hooked;
@@ -60,7 +64,7 @@ export class GuardedCall extends Permit {
     if (!Object.hasOwn(res, CALL)) {
       hooked[CALL] = this;
       res.writeHead = GuardedCall.hookedWriteHead as ServerResponse['writeHead'];
-      res.on('close', closedHook);
+      if (!joinFinishedQueue(req, res, finishedHook)) res.on('close', closedHook);
     } else {
       // A nested guard on the same response: closures of its own (rare).
       const writeHead = this.writeHead;
@@ -206,6 +210,11 @@ export const TimedGuardedCall: PermitClass<GuardedCall & Timed> = timedClass(Gua
 /** The `close` listener every first guard adds (shared: no closure per request). */
 function closedHook(this: Hooked): void {
   this[CALL]!.closed(this);
+}
+
+/** The same, as `on-finished` calls it (Koa's responses): the response is its second argument. */
+function finishedHook(_error: unknown, res: ServerResponse): void {
+  (res as Hooked)[CALL]!.closed(res);
 }
 
 /** After the client left: the handler's `end()` (which no longer writes a head) releases the call. */
