@@ -173,6 +173,10 @@ async function measure(row: Row, options: Options, file: string): Promise<Count>
       '--instr-atstart=no',
       `--callgrind-out-file=${file}`,
       process.execPath,
+      // Major GCs at once, not in increments: while incremental marking runs, every write in JIT
+      // code takes the marking barrier, which inflated "rest" by ~2,500 instructions/request on Koa
+      // in windows where a major GC began (and not in others), more than the gaps being measured.
+      '--no-incremental-marking',
       '--import',
       'tsx',
       row.server,
