@@ -130,6 +130,11 @@ export function timedClass<P extends Permit>(Base: PermitClass<P>): PermitClass<
     next: TimedEntry | undefined = undefined;
     prev: TimedEntry | undefined = undefined;
     onTimeout: (() => void) | undefined = undefined;
+
+    // Spelled out: the implicit one forwards `...args`, a varargs call per permit.
+    constructor(owner: PermitOwner, generation: number, startedAt: number, probe: boolean) {
+      super(owner, generation, startedAt, probe);
+    }
   };
   Object.defineProperty(TimedKind.prototype, 'timed', { value: true });
   return TimedKind as unknown as PermitClass<P & Timed>;

@@ -2,7 +2,7 @@
 
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { CircuitBreaker } from '../circuit-breaker.js';
-import { Permit, timedClass, type PermitClass, type Timed } from '../permit.js';
+import { Permit, timedClass, type PermitClass, type PermitOwner, type Timed } from '../permit.js';
 import { wireState } from '../state.js';
 import { brokenOffByServer } from './broken-off.js';
 import { joinFinishedQueue } from './finished-queue.js';
@@ -47,6 +47,11 @@ export class GuardedCall extends Permit {
   /** @internal Whether a head written while closed carries `X-Circuit-Breaker-State` (`stateHeader`). */
   stampClosed = true;
 
+  // Spelled out: a derived class's implicit constructor forwards `...args`, a varargs call per request.
+  constructor(owner: PermitOwner, generation: number, startedAt: number, probe: boolean) {
+    super(owner, generation, startedAt, probe);
+  }
+
   /** The breaker that admitted the call. */
   get breaker(): CircuitBreaker {
     return this.owner as CircuitBreaker;
@@ -60,8 +65,9 @@ export class GuardedCall extends Permit {
     this.req = req;
     const hooked = res as Hooked;
     this.writeHead = res.writeHead as WriteHead;
-    // hasOwn: on a response without the property, a read would search its whole prototype chain
-    if (!Object.hasOwn(res, CALL)) {
+    // A read, not Object.hasOwn (a runtime lookup per call): Node's responses keep one shape, so
+    // V8 caches the miss. (Express's change shape per request: its adapter hooks its prototype.)
+    if (hooked[CALL] === undefined) {
       hooked[CALL] = this;
       res.writeHead = GuardedCall.hookedWriteHead as ServerResponse['writeHead'];
       if (!joinFinishedQueue(req, res, finishedHook)) res.on('close', closedHook);
