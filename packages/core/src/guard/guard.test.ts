@@ -2,10 +2,12 @@
 
 import { createServer, IncomingMessage, request, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { CacheStore } from '../cache/cache-store.js';
+import { MemoryCacheStore } from '../cache/memory-cache-store.js';
 import { ManualClock } from '../clock.js';
 import { BreakerRegistry } from '../registry.js';
-import { isAdmitted, PASS, RequestGuard, type FrameworkBinding } from './guard.js';
+import { ANSWERED, isAdmitted, PASS, RequestGuard, type FrameworkBinding } from './guard.js';
 import type { GuardOptions } from './guard-options.js';
 import { routeBreakerName } from './route-name.js';
 
@@ -326,6 +328,36 @@ describe('RequestGuard with the response cache', () => {
       'x-circuit-breaker-state': 'open',
       'cache-status': 'breakwater; hit; detail=circuit-open',
     });
+  });
+
+  it('serves a hit from a synchronous store in the same call, from an asynchronous one through a promise', async () => {
+    const memory = new MemoryCacheStore();
+    const later: CacheStore = {
+      get: async (key) => memory.get(key),
+      set: async (key, record, ttl) => memory.set(key, record, ttl),
+      delete: async (key) => memory.delete(key),
+    };
+    for (const [store, answersAt] of [
+      [memory, 'at once'],
+      [later, 'later'],
+    ] as const) {
+      const guard = guardOf(new BreakerRegistry(), { cache: { store, key: (r) => r.url } });
+      const verdicts: unknown[] = [];
+      const handler: Handler = (req, res) => {
+        const verdict = guard.enter(req, res);
+        verdicts.push(verdict);
+        if (isAdmitted(verdict)) res.end('good');
+      };
+      await roundTrip(handler);
+      await vi.waitFor(() => expect(memory.size).toBe(1)); // an asynchronous store commits later
+      guard.breakers()[0]!.forceOpen();
+      const served = await roundTrip(handler);
+      expect(served.body).toBe('good');
+      expect(served.headers['cache-status']).toBe('breakwater; hit; detail=circuit-open');
+      if (answersAt === 'at once') expect(verdicts[1]).toBe(ANSWERED);
+      else expect(verdicts[1]).toBeInstanceOf(Promise);
+      memory.clear();
+    }
   });
 
   it('records the handler’s 5xx as a failure when stale-if-error replaced it', async () => {

@@ -155,7 +155,8 @@ export class RequestGuard<Req, Res> {
    * Answers a refused request: marks the raw response as a short-circuit (never recorded by any
    * breaker); serves a stored response when the cache has one; else runs `onReject` (with the state
    * headers set), and unless that produced a response, writes the built-in 503. Synchronous (no
-   * promise, no microtask) when there is neither a cache nor an `onReject`.
+   * promise, no microtask) unless the cache's store answers with a promise or there is an
+   * `onReject`: the default in-memory cache serves a hit in the same call.
    */
   private answer(
     req: Req,
@@ -167,55 +168,80 @@ export class RequestGuard<Req, Res> {
     scope: BreakerScope,
   ): Verdict {
     markShortCircuit(rawResponse);
-    if (this.cache === undefined && this.config.onReject === undefined) {
-      this.sendBuiltIn(req, res, rawResponse, rejection, scope);
-      return ANSWERED;
-    }
-    return this.answerAsync(req, res, raw, rawResponse, breaker, rejection, scope);
-  }
-
-  private async answerAsync(
-    req: Req,
-    res: Res,
-    raw: IncomingMessage,
-    rawResponse: ServerResponse,
-    breaker: CircuitBreaker,
-    rejection: Rejection,
-    scope: BreakerScope,
-  ): Promise<void> {
-    const binding = this.binding;
-    if (this.cache !== undefined) {
-      let cached: GuardReply | undefined;
+    const cache = this.cache;
+    if (cache !== undefined) {
+      let found: ReturnType<GuardCache['fallback']>;
       try {
-        const found = this.cache.fallback(raw, this.originalUrl(req, res), breaker, rejection);
-        cached = isPromiseLike(found) ? await found : found; // no await (microtask) on a sync store
+        found = cache.fallback(raw, this.originalUrl(req, res), breaker, rejection);
       } catch {
-        cached = undefined; // a failing cache is a miss
+        found = undefined; // a failing cache is a miss
       }
-      if (cached !== undefined) {
-        if (!rawResponse.headersSent && !rawResponse.writableEnded) binding.send(req, res, cached);
-        return;
+      if (isPromiseLike(found))
+        return this.answerLater(req, res, rawResponse, rejection, scope, found);
+      if (found !== undefined) {
+        this.sendCached(req, res, rawResponse, found);
+        return ANSWERED;
       }
     }
     const onReject = this.config.onReject;
-    if (onReject !== undefined) {
-      if (!rawResponse.headersSent) {
-        rawResponse.setHeader(STATE_HEADER, wireState(rejection.state));
-        rawResponse.setHeader(SCOPE_HEADER, formatScope(scope));
-        rawResponse.setHeader(
-          'Access-Control-Expose-Headers',
-          mergeExposeHeaders(binding.getHeader(req, res, 'access-control-expose-headers')),
-        );
-      }
-      try {
-        await binding.callOnReject(onReject, req, res, rejection);
-        if (binding.responded(req, res)) return;
-      } catch (error) {
-        this.report(
-          'ERR_BREAKWATER_ON_REJECT_THREW',
-          `onReject threw (${String(error)}); the built-in 503 is sent`,
-        );
-      }
+    if (onReject === undefined) {
+      this.sendBuiltIn(req, res, rawResponse, rejection, scope);
+      return ANSWERED;
+    }
+    return this.reject(req, res, rawResponse, rejection, scope, onReject);
+  }
+
+  /** {@link answer} once an asynchronous store has answered (a store that fails is a miss). */
+  private async answerLater(
+    req: Req,
+    res: Res,
+    rawResponse: ServerResponse,
+    rejection: Rejection,
+    scope: BreakerScope,
+    found: Promise<GuardReply | undefined>,
+  ): Promise<void> {
+    let cached: GuardReply | undefined;
+    try {
+      cached = await found;
+    } catch {
+      cached = undefined;
+    }
+    if (cached !== undefined) return this.sendCached(req, res, rawResponse, cached);
+    const onReject = this.config.onReject;
+    if (onReject === undefined) return this.sendBuiltIn(req, res, rawResponse, rejection, scope);
+    return this.reject(req, res, rawResponse, rejection, scope, onReject);
+  }
+
+  private sendCached(req: Req, res: Res, rawResponse: ServerResponse, cached: GuardReply): void {
+    if (!rawResponse.headersSent && !rawResponse.writableEnded) this.binding.send(req, res, cached);
+  }
+
+  /** Runs `onReject`, and writes the built-in 503 unless it produced a response. */
+  private async reject(
+    req: Req,
+    res: Res,
+    rawResponse: ServerResponse,
+    rejection: Rejection,
+    scope: BreakerScope,
+    onReject: NonNullable<GuardConfig<Req>['onReject']>,
+  ): Promise<void> {
+    const binding = this.binding;
+    if (!rawResponse.headersSent) {
+      rawResponse.setHeader(STATE_HEADER, wireState(rejection.state));
+      rawResponse.setHeader(SCOPE_HEADER, formatScope(scope));
+      rawResponse.setHeader(
+        'Access-Control-Expose-Headers',
+        mergeExposeHeaders(binding.getHeader(req, res, 'access-control-expose-headers')),
+      );
+    }
+    try {
+      await binding.callOnReject(onReject, req, res, rejection);
+      if (binding.responded(req, res)) return;
+    } catch (error) {
+      this.report(
+        'ERR_BREAKWATER_ON_REJECT_THREW',
+        `onReject threw (${String(error)}); the built-in 503 is sent`,
+      );
     }
     this.sendBuiltIn(req, res, rawResponse, rejection, scope);
   }
