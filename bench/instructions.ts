@@ -11,7 +11,7 @@
 // few thousand requests), so they are reported apart from the rest.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,18 +25,42 @@ interface Row {
   readonly server: string;
   /** Given to the server as BENCH_SERVER (lib/server-options.ts). */
   readonly options?: Partial<ServerOptions>;
+  /** The path requested (`/hello` unless given) and the status every answer must have (200). */
+  readonly path?: string;
+  readonly status?: number;
 }
 
+/** A row's comparison with another, and the count-equivalent of the HTTP harness's target. */
+interface Comparison {
+  readonly vs: string;
+  /** The most "rest" may be as a multiple of the other row's (1 / the req/s target). */
+  readonly atMost?: number;
+  /** Whether it must be strictly below that multiple (`req/s > ×1.00`). */
+  readonly below?: boolean;
+}
+
+/** What a table measures: the closed path (floor and peers), or the open and cached paths. */
+type Group = 'closed' | 'open' | 'cached';
+const GROUPS: readonly Group[] = ['closed', 'open', 'cached'];
+const GROUP_TITLE: Record<Group, string> = {
+  closed: 'Closed path: bare, floor, Breakwater and peers',
+  open: 'Open path: the 503',
+  cached: 'Cached path: 2 KB JSON served from the cache while open',
+};
+
 const FRAMEWORKS = ['express', 'koa', 'fastify', 'hono', 'nestjs'] as const;
+type Framework = (typeof FRAMEWORKS)[number];
 /** The servers that pass `stateHeader` on (lib/extras.ts). */
 const LEAN = new Set<string>(['express', 'koa', 'fastify']);
+/** The servers whose bare app can answer the 503 first and the 2 KB body (open and cached rows). */
+const OPEN_AND_CACHED = new Set<string>(['express', 'koa', 'fastify']);
 /** The peer breaker of a framework, where there is one (the HTTP harness's peer rows). */
-const PEERS: Partial<Record<(typeof FRAMEWORKS)[number], Row>> = {
+const PEERS: Partial<Record<Framework, Row>> = {
   express: { id: 'express-opossum', server: 'servers/express-opossum.ts' },
   fastify: { id: 'fastify-peer', server: 'servers/fastify-peer.ts' },
 };
 
-function rows(framework: (typeof FRAMEWORKS)[number]): Row[] {
+function closedRows(framework: Framework): Row[] {
   const all: Row[] = [
     { id: `${framework}-bare`, server: `servers/${framework}-bare.ts` },
     { id: `${framework}-floor`, server: `servers/${framework}-floor.ts` },
@@ -56,23 +80,98 @@ function rows(framework: (typeof FRAMEWORKS)[number]): Row[] {
   return all;
 }
 
+/** The open path against the same 503 written bare from the earliest hook, and bare hello world. */
+function openRows(framework: Framework): Row[] {
+  if (!OPEN_AND_CACHED.has(framework)) return [];
+  return [
+    {
+      id: `${framework}-503-first`,
+      server: `servers/${framework}-bare.ts`,
+      options: { route: 'reject503' },
+      status: 503,
+    },
+    {
+      id: `${framework}-breakwater-open`,
+      server: `servers/${framework}-breakwater.ts`,
+      options: { state: 'open' },
+      status: 503,
+    },
+    { id: `${framework}-bare`, server: `servers/${framework}-bare.ts` },
+  ];
+}
+
+/**
+ * The 2 KB JSON served from the cache while open, against the same body from the bare app and
+ * against the cache's exact reply (its headers too) written bare from the earliest hook.
+ */
+function cachedRows(framework: Framework): Row[] {
+  if (!OPEN_AND_CACHED.has(framework)) return [];
+  return [
+    {
+      id: `${framework}-served-first`,
+      server: `servers/${framework}-bare.ts`,
+      options: { route: 'served' },
+      path: '/body',
+    },
+    {
+      id: `${framework}-body`,
+      server: `servers/${framework}-bare.ts`,
+      options: { route: 'body' },
+      path: '/body',
+    },
+    {
+      id: `${framework}-breakwater-cached`,
+      server: `servers/${framework}-breakwater.ts`,
+      options: { route: 'body', state: 'cached' },
+      path: '/body',
+    },
+  ];
+}
+
+/** The HTTP harness's open and cached targets (http/configs.ts) as bounds on counts. */
+function comparisons(row: Row): readonly Comparison[] {
+  const framework = row.id.split('-')[0]!;
+  if (row.id.endsWith('-breakwater-open')) {
+    return [
+      { vs: `${framework}-503-first`, atMost: 1 / 0.97 },
+      { vs: `${framework}-bare`, atMost: 1, below: true },
+    ];
+  }
+  if (row.id.endsWith('-breakwater-cached')) {
+    return [{ vs: `${framework}-body`, atMost: 1 / 0.9 }, { vs: `${framework}-served-first` }];
+  }
+  return [];
+}
+
+const ROWS: Record<Group, (framework: Framework) => Row[]> = {
+  closed: closedRows,
+  open: openRows,
+  cached: cachedRows,
+};
+
 interface Options {
   readonly only: readonly string[];
+  /** The tables to measure (`--group`; the closed path unless given). */
+  readonly groups: readonly Group[];
   readonly repeats: number;
   readonly warmup: number;
   readonly requests: number;
   readonly connections: number;
   /** Servers measured at a time. */
   readonly jobs: number;
+  /** Keep the callgrind profiles (for `callgrind_annotate`) instead of deleting them. */
+  readonly keep: boolean;
 }
 
 function parseOptions(argv: readonly string[]): Options {
   const only: string[] = [];
+  const groups: Group[] = [];
   let repeats = 3;
   let warmup = 10000;
   let requests = 6000;
   let connections = 4;
   let jobs = 1;
+  let keep = false;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = argv[i + 1];
@@ -85,34 +184,56 @@ function parseOptions(argv: readonly string[]): Options {
     if (flag === '--only' && value !== undefined) {
       only.push(value);
       i++;
+    } else if (flag === '--group') {
+      if (!GROUPS.includes(value as Group)) {
+        throw new TypeError(`--group takes one of ${GROUPS.join(', ')}; got ${String(value)}`);
+      }
+      groups.push(value as Group);
+      i++;
     } else if (flag === '--repeats') repeats = count();
     else if (flag === '--warmup') warmup = count();
     else if (flag === '--requests') requests = count();
     else if (flag === '--connections') connections = count();
     else if (flag === '--jobs') jobs = count();
+    else if (flag === '--keep') keep = true;
     else if (flag !== '--') throw new TypeError(`unknown option ${flag}`);
   }
-  return { only, repeats, warmup, requests, connections, jobs };
+  return {
+    only,
+    groups: groups.length === 0 ? ['closed'] : groups,
+    repeats,
+    warmup,
+    requests,
+    connections,
+    jobs,
+    keep,
+  };
 }
 
 /**
- * Sends `total` GETs over the agent's keep-alive connections and waits for every answer. The
+ * Sends `total` GETs for the row's path over the agent's keep-alive connections and waits for every
+ * answer, each of which must have the row's status. The
  * warm-up and the measured requests share the connections: new ones would make V8 deoptimize and
  * recompile the connection code inside the counted window.
  */
 async function drive(
+  row: Row,
   agent: Agent,
   port: number,
   total: number,
   connections: number,
 ): Promise<void> {
+  const path = row.path ?? '/hello';
+  const status = row.status ?? 200;
   let sent = 0;
   const one = (): Promise<void> => {
     if (sent >= total) return Promise.resolve();
     sent++;
     return new Promise<void>((resolve, reject) => {
-      request({ host: '127.0.0.1', port, path: '/hello', agent }, (res) => {
-        if (res.statusCode !== 200) reject(new Error(`/hello answered ${res.statusCode}`));
+      request({ host: '127.0.0.1', port, path, agent }, (res) => {
+        if (res.statusCode !== status) {
+          reject(new Error(`${row.id}: ${path} answered ${res.statusCode}, not ${status}`));
+        }
         res.resume();
         res.on('end', resolve);
       })
@@ -202,9 +323,9 @@ async function measure(row: Row, options: Options, file: string): Promise<Count>
     );
     const agent = new Agent({ keepAlive: true, maxSockets: options.connections });
     try {
-      await drive(agent, port, options.warmup, options.connections);
+      await drive(row, agent, port, options.warmup, options.connections);
       callgrindControl(child.pid!, true);
-      await drive(agent, port, options.requests, options.connections);
+      await drive(row, agent, port, options.requests, options.connections);
       callgrindControl(child.pid!, false);
     } finally {
       agent.destroy();
@@ -224,9 +345,16 @@ if (spawnSync('valgrind', ['--version']).status !== 0) {
   );
   process.exit(0);
 }
-const selected = FRAMEWORKS.flatMap(rows).filter(
-  (row) => options.only.length === 0 || options.only.some((text) => row.id.includes(text)),
-);
+const wanted = (row: Row): boolean =>
+  options.only.length === 0 || options.only.some((text) => row.id.includes(text));
+/** Each group's rows; a row in two groups (bare hello world) is measured once. */
+const tables = options.groups.map((group) => ({
+  group,
+  rows: FRAMEWORKS.flatMap(ROWS[group]).filter(wanted),
+}));
+const selected = [
+  ...new Map(tables.flatMap((table) => table.rows).map((row) => [row.id, row])).values(),
+];
 const results = new Map<string, Count[]>(selected.map((row) => [row.id, []]));
 // One server at a time by default: the load comes from this process, and a server that is not kept
 // busy (the client starved of CPU) handles fewer requests per event-loop turn, which costs more
@@ -246,7 +374,8 @@ async function worker(): Promise<void> {
           `(GC ${Math.round(counted.gc)}, compiler ${Math.round(counted.compiler)})`,
       );
     } finally {
-      rmSync(file, { force: true });
+      if (options.keep) console.log(`  kept ${file}`);
+      else rmSync(file, { force: true });
     }
   }
 }
@@ -255,38 +384,96 @@ await Promise.all(Array.from({ length: options.jobs }, worker));
 const medianOf = (id: string, part: (c: Count) => number): number =>
   median(results.get(id)!.map(part));
 const rest = (c: Count): number => c.total - c.gc - c.compiler;
-const lines: string[] = [
-  `Medians of ${options.repeats} runs, ${options.requests} requests each after ${options.warmup} ` +
-    `(${options.connections} keep-alive connections); "rest" is all but GC and the compiler.`,
-  '',
-  '| Row | instructions/request | GC | rest | rest vs floor | rest vs bare | rest vs peer |',
-  '|---|---:|---:|---:|---:|---:|---:|',
-];
-for (const row of selected) {
-  const framework = row.id.split('-')[0] as (typeof FRAMEWORKS)[number];
-  const mine = medianOf(row.id, rest);
-  const ratio = (other: string | undefined): string =>
-    other !== undefined && other !== row.id && results.has(other)
-      ? `×${(mine / medianOf(other, rest)).toFixed(3)}`
-      : '';
-  lines.push(
-    `| ${row.id} | ${Math.round(medianOf(row.id, (c) => c.total))} | ` +
-      `${Math.round(medianOf(row.id, (c) => c.gc))} | ${Math.round(mine)} | ` +
-      `${ratio(`${framework}-floor`)} | ${ratio(`${framework}-bare`)} | ` +
-      `${row.id.includes('breakwater') ? ratio(PEERS[framework]?.id) : ''} |`,
-  );
-}
-console.log(`\n${lines.join('\n')}`);
-if (options.only.length === 0) {
-  const host = machine();
-  const head = [
-    '# Instructions per request',
-    '',
-    'Written by `pnpm --filter @breakwater/bench instructions` (see README.md, "Instructions per',
-    'request"); counted by callgrind, so the figures repeat on a busy machine where CPU time does not.',
-    `${host.date.slice(0, 10)}, Node ${host.node}, ${host.cpu}, ${host.platform}.`,
-    '',
+const ratioOf = (row: string, other: string): number => medianOf(row, rest) / medianOf(other, rest);
+
+/** The closed path: every row against its framework's floor, bare app and peer. */
+function closedTable(rows: readonly Row[]): string[] {
+  const lines = [
+    '| Row | instructions/request | GC | rest | rest vs floor | rest vs bare | rest vs peer |',
+    '|---|---:|---:|---:|---:|---:|---:|',
   ];
-  writeFileSync(new URL('INSTRUCTIONS.md', import.meta.url), `${[...head, ...lines].join('\n')}\n`);
+  for (const row of rows) {
+    const framework = row.id.split('-')[0] as Framework;
+    const ratio = (other: string | undefined): string =>
+      other !== undefined && other !== row.id && results.has(other)
+        ? `×${ratioOf(row.id, other).toFixed(3)}`
+        : '';
+    lines.push(
+      `| ${row.id} | ${Math.round(medianOf(row.id, (c) => c.total))} | ` +
+        `${Math.round(medianOf(row.id, (c) => c.gc))} | ${Math.round(medianOf(row.id, rest))} | ` +
+        `${ratio(`${framework}-floor`)} | ${ratio(`${framework}-bare`)} | ` +
+        `${row.id.includes('breakwater') ? ratio(PEERS[framework]?.id) : ''} |`,
+    );
+  }
+  return lines;
+}
+
+/** The open and cached paths: Breakwater's rows against their targets' baselines. */
+function targetTable(rows: readonly Row[]): string[] {
+  const lines = [
+    '| Row | instructions/request | GC | rest | vs | rest ratio | bound (req/s target) | holds |',
+    '|---|---:|---:|---:|---|---:|---|---|',
+  ];
+  for (const row of rows) {
+    const cells = `| ${row.id} | ${Math.round(medianOf(row.id, (c) => c.total))} | ${Math.round(medianOf(row.id, (c) => c.gc))} | ${Math.round(medianOf(row.id, rest))} |`;
+    const compared = comparisons(row).filter((c) => results.has(c.vs));
+    if (compared.length === 0) lines.push(`${cells} | | | |`);
+    compared.forEach((c, i) => {
+      const ratio = ratioOf(row.id, c.vs);
+      const head = `${i === 0 ? cells : '| ↳ | | | |'} ${c.vs} | ×${ratio.toFixed(3)} |`;
+      const bound = c.atMost;
+      if (bound === undefined) {
+        lines.push(`${head} | |`);
+        return;
+      }
+      const holds = c.below === true ? ratio < bound : ratio <= bound;
+      const target = c.below === true ? 'req/s > ×1.00' : `req/s ≥ ×${(1 / bound).toFixed(2)}`;
+      lines.push(
+        `${head} ${c.below === true ? '<' : '≤'} ×${bound.toFixed(3)} (${target}) | ` +
+          `${holds ? 'holds' : '**missed**'} |`,
+      );
+    });
+  }
+  return lines;
+}
+
+const host = machine();
+const sections = new Map<string, string[]>();
+for (const { group, rows } of tables) {
+  sections.set(GROUP_TITLE[group], [
+    `${host.date.slice(0, 10)}, Node ${host.node}: medians of ${options.repeats} runs, ${options.requests} requests each after ${options.warmup} ` +
+      `(${options.connections} keep-alive connections); "rest" is all but GC and the compiler.`,
+    '',
+    ...(group === 'closed' ? closedTable(rows) : targetTable(rows)),
+  ]);
+}
+for (const [title, lines] of sections) console.log(`\n## ${title}\n\n${lines.join('\n')}`);
+
+if (options.only.length === 0) {
+  // Rewrite the tables measured and keep the others: each group is a "## " section of the file.
+  const file = new URL('INSTRUCTIONS.md', import.meta.url);
+  const previous = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  for (const part of previous.split(/^## /m).slice(1)) {
+    const title = part.slice(0, part.indexOf('\n'));
+    if (!sections.has(title) && Object.values(GROUP_TITLE).includes(title)) {
+      sections.set(title, part.slice(title.length).trim().split('\n'));
+    }
+  }
+  const body = GROUPS.map((group) => GROUP_TITLE[group])
+    .filter((title) => sections.has(title))
+    .map((title) => `## ${title}\n\n${sections.get(title)!.join('\n')}\n`);
+  writeFileSync(
+    file,
+    [
+      '# Instructions per request',
+      '',
+      'Written by `pnpm --filter @breakwater/bench instructions` (see README.md, "Instructions per',
+      'request"); counted by callgrind, so the figures repeat on a busy machine where CPU time does not.',
+      `${host.cpu}, ${host.platform}. Each section says when and how it was measured; a run rewrites`,
+      'the sections of the groups it measured (`--group`) and keeps the others.',
+      '',
+      ...body,
+    ].join('\n'),
+  );
   console.log('\nwrote bench/INSTRUCTIONS.md');
 }

@@ -34,3 +34,25 @@ function openReply(): ReturnType<typeof rejectionResponse> {
   if (rejection.admitted) throw new Error('the bench breaker did not open');
   return rejectionResponse(rejection);
 }
+
+/**
+ * The 2 KB JSON as the cache serves it while open, prebuilt for the bare "earliest hook" servers:
+ * the headers a cached reply carries (the stored ones plus `Age`, `Cache-Status`, the state and
+ * the expose list), byte for byte what the guarded servers send from their cache.
+ */
+export const SERVED_2KB: {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Buffer;
+} = {
+  status: 200,
+  headers: {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': String(Buffer.byteLength(BODY_2KB)),
+    age: '0',
+    'cache-status': 'breakwater; hit; detail=circuit-open',
+    'X-Circuit-Breaker-State': 'open',
+    'access-control-expose-headers': OPEN_503.headers['Access-Control-Expose-Headers']!,
+  },
+  body: Buffer.from(BODY_2KB),
+};

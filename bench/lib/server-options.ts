@@ -2,8 +2,11 @@
 
 /** The route a server answers and the state its breaker is driven into before the run. */
 export interface ServerOptions {
-  /** `hello`: hello-world JSON; `body`: the 2 KB JSON; `reject503`: the bare 503 from the earliest hook. */
-  readonly route: 'hello' | 'body' | 'reject503';
+  /**
+   * `hello`: hello-world JSON; `body`: the 2 KB JSON; `reject503`: the bare 503 from the earliest
+   * hook; `served`: the 2 KB JSON as the cache serves it (its headers too), bare from that hook.
+   */
+  readonly route: 'hello' | 'body' | 'reject503' | 'served';
   /** For guarded servers: the breaker state to drive into before the run. */
   readonly state: 'closed' | 'open' | 'cached';
   /** One breaker per path (`/k/:id`), at most `maxBreakers`. */

@@ -1,8 +1,8 @@
-// Bare Express 5: hello world, the 2 KB body, or the 503 from the first middleware.
+// Bare Express 5: hello world, the 2 KB body, or the 503 or the cache's 2 KB reply from the first middleware.
 
 import { createServer } from 'node:http';
 import express from 'express';
-import { BODY_2KB, HELLO, OPEN_503 } from '../lib/payloads.js';
+import { BODY_2KB, HELLO, OPEN_503, SERVED_2KB } from '../lib/payloads.js';
 import { serve } from '../lib/serve.js';
 import { serverOptions } from '../lib/server-options.js';
 
@@ -11,6 +11,10 @@ const app = express();
 if (options.route === 'reject503') {
   app.use((_req, res) => {
     res.status(OPEN_503.status).set(OPEN_503.headers).send(OPEN_503.body);
+  });
+} else if (options.route === 'served') {
+  app.use((_req, res) => {
+    res.status(SERVED_2KB.status).set(SERVED_2KB.headers).send(SERVED_2KB.body);
   });
 }
 app.get('/hello', (_req, res) => {

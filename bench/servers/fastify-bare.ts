@@ -1,7 +1,7 @@
-// Bare Fastify 5: hello world, the 2 KB body, or the 503 from the onRequest hook.
+// Bare Fastify 5: hello world, the 2 KB body, or the 503 or the cache's 2 KB reply from the onRequest hook.
 
 import Fastify from 'fastify';
-import { BODY_2KB, HELLO, OPEN_503 } from '../lib/payloads.js';
+import { BODY_2KB, HELLO, OPEN_503, SERVED_2KB } from '../lib/payloads.js';
 import { serve } from '../lib/serve.js';
 import { serverOptions } from '../lib/server-options.js';
 
@@ -10,6 +10,10 @@ const app = Fastify();
 if (options.route === 'reject503') {
   app.addHook('onRequest', (_request, reply, _done) => {
     void reply.code(OPEN_503.status).headers(OPEN_503.headers).send(OPEN_503.body);
+  });
+} else if (options.route === 'served') {
+  app.addHook('onRequest', (_request, reply, _done) => {
+    void reply.code(SERVED_2KB.status).headers(SERVED_2KB.headers).send(SERVED_2KB.body);
   });
 }
 app.get('/hello', async () => HELLO);

@@ -1,9 +1,9 @@
-// Bare Koa 3: hello world, the 2 KB body, or the 503 from the first middleware.
+// Bare Koa 3: hello world, the 2 KB body, or the 503 or the cache's 2 KB reply from the first middleware.
 
 import { createServer } from 'node:http';
 import Koa from 'koa';
 import { koaHello } from '../lib/koa-handler.js';
-import { OPEN_503 } from '../lib/payloads.js';
+import { OPEN_503, SERVED_2KB } from '../lib/payloads.js';
 import { serve } from '../lib/serve.js';
 import { serverOptions } from '../lib/server-options.js';
 
@@ -14,6 +14,12 @@ if (options.route === 'reject503') {
     ctx.status = OPEN_503.status;
     ctx.set(OPEN_503.headers);
     ctx.body = OPEN_503.body;
+  });
+} else if (options.route === 'served') {
+  app.use(async (ctx) => {
+    ctx.status = SERVED_2KB.status;
+    ctx.set(SERVED_2KB.headers);
+    ctx.body = SERVED_2KB.body;
   });
 }
 app.use(koaHello);
