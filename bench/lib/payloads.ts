@@ -1,7 +1,12 @@
 // The bodies every benchmark server sends, so bare and guarded servers answer byte for byte alike.
 
 import { CircuitBreaker } from '@breakwater/core';
-import { rejectionResponse } from '@breakwater/core/adapter';
+import {
+  ORIGIN_SCOPE,
+  rejectionResponse,
+  routeScope,
+  type BreakerScope,
+} from '@breakwater/core/adapter';
 
 /** The hello-world JSON object. */
 export const HELLO: { readonly hello: string } = { hello: 'world' };
@@ -16,23 +21,36 @@ export const BODY_2KB: string = JSON.stringify({
   })),
 });
 
-/** The 503 short-circuit response our adapters send, prebuilt for the bare "earliest hook" servers. */
-export const OPEN_503: {
+/** A prebuilt response for the bare "earliest hook" servers. */
+export interface Prebuilt {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string;
-} = openReply();
+}
 
-/** The built-in 503 of a breaker tripped by failures (outside any registry), as adapters send it. */
-function openReply(): ReturnType<typeof rejectionResponse> {
-  const breaker = new CircuitBreaker({ name: 'bench', openDuration: 3_600_000, registry: false });
+/**
+ * The 503 short-circuit response our adapters send for an app-level breaker (the first unnamed
+ * one, `breaker-1`, scope `* /*`: Express and Koa middleware), prebuilt for the bare "earliest
+ * hook" servers, byte for byte what the guarded servers send.
+ */
+export const OPEN_503: Prebuilt = openReply('breaker-1', ORIGIN_SCOPE);
+
+/** The same 503 for the breaker of the `GET /hello` route (Fastify guards each route). */
+export const OPEN_503_HELLO_ROUTE: Prebuilt = openReply('GET /hello', routeScope('GET', '/hello'));
+
+/**
+ * The built-in 503 of a breaker named `name` tripped by failures (outside any registry), as
+ * adapters send it, with the scope header and body member they send for `scope`.
+ */
+export function openReply(name: string, scope: BreakerScope): Prebuilt {
+  const breaker = new CircuitBreaker({ name, openDuration: 3_600_000, registry: false });
   for (let i = 0; i < 100 && breaker.state !== 'open'; i++) {
     const permit = breaker.tryAcquire();
     if (permit.admitted) permit.failure();
   }
   const rejection = breaker.tryAcquire();
   if (rejection.admitted) throw new Error('the bench breaker did not open');
-  return rejectionResponse(rejection);
+  return rejectionResponse(rejection, scope);
 }
 
 /**

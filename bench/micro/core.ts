@@ -7,6 +7,7 @@ import { Socket } from 'node:net';
 import { CircuitBreaker, KeyedBreakers, type Permit, type Rejection } from '@breakwater/core';
 import {
   ANSWERED,
+  ORIGIN_SCOPE,
   rejectionResponse,
   RequestGuard,
   type FrameworkBinding,
@@ -19,7 +20,7 @@ import {
 } from 'cockatiel';
 import { bench, do_not_optimize, run } from 'mitata';
 import Opossum from 'opossum';
-import { OPEN_503 } from '../lib/payloads.js';
+import { openReply } from '../lib/payloads.js';
 import { median } from '../lib/stats.js';
 import { bytesPerCall } from './alloc.js';
 
@@ -154,6 +155,9 @@ function respond(before: Before): void {
   res.emit('close');
   response = res;
 }
+
+/** The open guard's 503, byte for byte (its name, scope and Retry-After), for the bare row. */
+const OPEN_503 = openReply('bench-guard-open', ORIGIN_SCOPE);
 
 /** The bare counterpart of an open guard's answer: the same 503 written as the binding writes it. */
 function respond503(): void {

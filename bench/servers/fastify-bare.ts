@@ -1,7 +1,7 @@
 // Bare Fastify 5: hello world, the 2 KB body, or the 503 or the cache's 2 KB reply from the onRequest hook.
 
 import Fastify from 'fastify';
-import { BODY_2KB, HELLO, OPEN_503, SERVED_2KB } from '../lib/payloads.js';
+import { BODY_2KB, HELLO, OPEN_503_HELLO_ROUTE, SERVED_2KB } from '../lib/payloads.js';
 import { serve } from '../lib/serve.js';
 import { serverOptions } from '../lib/server-options.js';
 
@@ -9,7 +9,10 @@ const options = serverOptions();
 const app = Fastify();
 if (options.route === 'reject503') {
   app.addHook('onRequest', (_request, reply, _done) => {
-    void reply.code(OPEN_503.status).headers(OPEN_503.headers).send(OPEN_503.body);
+    void reply
+      .code(OPEN_503_HELLO_ROUTE.status)
+      .headers(OPEN_503_HELLO_ROUTE.headers)
+      .send(OPEN_503_HELLO_ROUTE.body);
   });
 } else if (options.route === 'served') {
   app.addHook('onRequest', (_request, reply, _done) => {
