@@ -15,6 +15,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CACHED_RPS_TARGET, OPEN_RPS_TARGET } from './http/configs.js';
 import { machine } from './lib/machine.js';
 import { BENCH_DIR, nextMessage, stop } from './lib/processes.js';
 import type { ServerOptions } from './lib/server-options.js';
@@ -133,12 +134,15 @@ function comparisons(row: Row): readonly Comparison[] {
   const framework = row.id.split('-')[0]!;
   if (row.id.endsWith('-breakwater-open')) {
     return [
-      { vs: `${framework}-503-first`, atMost: 1 / 0.97 },
+      { vs: `${framework}-503-first`, atMost: 1 / OPEN_RPS_TARGET },
       { vs: `${framework}-bare`, atMost: 1, below: true },
     ];
   }
   if (row.id.endsWith('-breakwater-cached')) {
-    return [{ vs: `${framework}-body`, atMost: 1 / 0.9 }, { vs: `${framework}-served-first` }];
+    return [
+      { vs: `${framework}-body`, atMost: 1 / CACHED_RPS_TARGET },
+      { vs: `${framework}-served-first` },
+    ];
   }
   return [];
 }
