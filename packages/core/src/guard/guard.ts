@@ -183,12 +183,7 @@ export class RequestGuard<Req, Res> {
         return ANSWERED;
       }
     }
-    const onReject = this.config.onReject;
-    if (onReject === undefined) {
-      this.sendBuiltIn(req, res, rawResponse, rejection, scope);
-      return ANSWERED;
-    }
-    return this.reject(req, res, rawResponse, rejection, scope, onReject);
+    return this.refuse(req, res, rawResponse, rejection, scope) ?? ANSWERED;
   }
 
   /** {@link answer} once an asynchronous store has answered (a store that fails is a miss). */
@@ -207,8 +202,25 @@ export class RequestGuard<Req, Res> {
       cached = undefined;
     }
     if (cached !== undefined) return this.sendCached(req, res, rawResponse, cached);
+    return this.refuse(req, res, rawResponse, rejection, scope);
+  }
+
+  /**
+   * A refusal with no stored response to serve: `onReject` (a promise of its answer), or without
+   * one the built-in 503, written at once.
+   */
+  private refuse(
+    req: Req,
+    res: Res,
+    rawResponse: ServerResponse,
+    rejection: Rejection,
+    scope: BreakerScope,
+  ): Promise<void> | undefined {
     const onReject = this.config.onReject;
-    if (onReject === undefined) return this.sendBuiltIn(req, res, rawResponse, rejection, scope);
+    if (onReject === undefined) {
+      this.sendBuiltIn(req, res, rawResponse, rejection, scope);
+      return undefined;
+    }
     return this.reject(req, res, rawResponse, rejection, scope, onReject);
   }
 
