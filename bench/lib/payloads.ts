@@ -2,6 +2,7 @@
 
 import { CircuitBreaker } from '@breakwater/core';
 import {
+  EXPOSED_HEADERS,
   ORIGIN_SCOPE,
   rejectionResponse,
   routeScope,
@@ -22,10 +23,10 @@ export const BODY_2KB: string = JSON.stringify({
 });
 
 /** A prebuilt response for the bare "earliest hook" servers. */
-export interface Prebuilt {
+export interface Prebuilt<Body = string> {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
-  readonly body: string;
+  readonly body: Body;
 }
 
 /**
@@ -58,11 +59,7 @@ export function openReply(name: string, scope: BreakerScope): Prebuilt {
  * the headers a cached reply carries (the stored ones plus `Age`, `Cache-Status`, the state and
  * the expose list), byte for byte what the guarded servers send from their cache.
  */
-export const SERVED_2KB: {
-  readonly status: number;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly body: Buffer;
-} = {
+export const SERVED_2KB: Prebuilt<Buffer> = {
   status: 200,
   headers: {
     'content-type': 'application/json; charset=utf-8',
@@ -70,7 +67,7 @@ export const SERVED_2KB: {
     age: '0',
     'cache-status': 'breakwater; hit; detail=circuit-open',
     'X-Circuit-Breaker-State': 'open',
-    'access-control-expose-headers': OPEN_503.headers['Access-Control-Expose-Headers']!,
+    'access-control-expose-headers': EXPOSED_HEADERS,
   },
   body: Buffer.from(BODY_2KB),
 };
