@@ -221,6 +221,26 @@ describe('ResponseCache: one user’s response never reaches another', () => {
     expect(hit(cache, get('/public', headers))).toBeUndefined();
   });
 
+  it('keeps the tenants of a keyed breaker and the hosts of one URL apart', () => {
+    const { cache } = setup();
+    const tenant = (key: string) => ({ name: 'GET /me', key });
+    const me = (host: string) => get('/me', { host });
+    cache.store(cache.admit(me('a.example'), tenant('alice'))!, 200, json, 'alice');
+    cache.store(cache.admit(me('b.example'), tenant('alice'))!, 200, json, 'b');
+    const body = (host: string, key: string) =>
+      (
+        cache.lookup(me(host), 'circuit-open', tenant(key)) as CachedReply | undefined
+      )?.body?.toString();
+    // each lookup right after one for the same URL with another tenant or host
+    expect([
+      body('a.example', 'alice'),
+      body('a.example', 'bob'),
+      body('a.example', 'alice'),
+      body('b.example', 'alice'),
+      body('B.example', 'alice'),
+    ]).toEqual(['alice', undefined, 'alice', 'b', 'b']);
+  });
+
   it.each([
     ['Set-Cookie', { 'set-cookie': ['session=bob; HttpOnly'] }],
     ['Cache-Control: no-store', { 'cache-control': 'no-store' }],

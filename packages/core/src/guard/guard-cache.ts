@@ -2,12 +2,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CacheOptions, CacheRequest } from '../cache/cache-options.js';
 import { isPromiseLike } from '../cache/maybe-promise.js';
-import { ResponseCache, type CachedReply } from '../cache/response-cache.js';
+import type { StoredResponse } from '../cache/cache-store.js';
+import { asBuffer, ResponseCache, servedHeadersOf } from '../cache/response-cache.js';
 import type { Clock } from '../clock.js';
 import type { CircuitBreaker } from '../circuit-breaker.js';
 import type { Rejection } from '../permit.js';
 import type { GuardConfig } from './guard-options.js';
-import { wireState } from '../state.js';
+import { wireState, type WireState } from '../state.js';
 import type { GuardReply } from './guard.js';
 import type { GuardedCall } from './guarded-call.js';
 import { ResponseTap } from './response-tap.js';
@@ -44,6 +45,12 @@ function cacheRequestOf(req: IncomingMessage, originalUrl: string | undefined): 
  * response. Built once per guard (or shared), never per request.
  */
 export class GuardCache {
+  /** The reply last built for each stored entry served (see {@link GuardCache.replyFor}). */
+  private readonly served = new WeakMap<
+    StoredResponse,
+    { seconds: number; state: WireState; reply: GuardReply }
+  >();
+
   constructor(
     /** The cache behind the hooks. */
     readonly cache: ResponseCache,
@@ -65,13 +72,38 @@ export class GuardCache {
       if (!this.cache.config.methods.has('HEAD')) return undefined;
       request = { method: 'GET', url: request.url, headers: request.headers };
     }
-    const found = this.cache.lookup(request, 'circuit-open', breaker);
+    const found = this.cache.findEntry(request, 'circuit-open', breaker);
     const state = wireState(rejection.state);
-    const toReply = (reply: CachedReply | undefined): GuardReply | undefined =>
-      reply === undefined
-        ? undefined
-        : { status: reply.status, headers: servedHeaders(reply, state), body: reply.body ?? '' };
-    return isPromiseLike(found) ? found.then(toReply) : toReply(found);
+    // An asynchronous store hands out new records each time: nothing to keep a reply for.
+    if (isPromiseLike(found))
+      return found.then((entry) => entry && this.build(entry, this.ageSeconds(entry), state));
+    return found && this.replyFor(found, state);
+  }
+
+  /**
+   * The reply for a stored entry, built once per entry, `Age` second and state (the entry never
+   * changes): an open breaker answers every request for a resource with the same object.
+   */
+  private replyFor(entry: StoredResponse, state: WireState): GuardReply {
+    const seconds = this.ageSeconds(entry);
+    const last = this.served.get(entry);
+    if (last !== undefined && last.seconds === seconds && last.state === state) return last.reply;
+    const reply = this.build(entry, seconds, state);
+    this.served.set(entry, { seconds, state, reply });
+    return reply;
+  }
+
+  private build(entry: StoredResponse, seconds: number, state: WireState): GuardReply {
+    const headers = servedHeaders(servedHeadersOf(entry, seconds, 'circuit-open'), state);
+    return Object.freeze({
+      status: entry.status,
+      headers: Object.freeze(headers),
+      body: asBuffer(entry.body),
+    });
+  }
+
+  private ageSeconds(entry: StoredResponse): number {
+    return Math.floor(this.cache.ageOf(entry) / 1000);
   }
 
   /** Taps an admitted response: capture for `GET`, invalidation for unsafe methods, stale-if-error. */

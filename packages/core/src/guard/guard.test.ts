@@ -360,6 +360,58 @@ describe('RequestGuard with the response cache', () => {
     }
   });
 
+  it('serves each refusal the stored response with its age and the breaker state of the moment', () => {
+    const sent: { host: unknown; status: number; headers: Record<string, unknown> }[] = [];
+    const binding: FrameworkBinding<IncomingMessage, ServerResponse> = {
+      ...nodeBinding(),
+      send: (req, _res, reply) =>
+        void sent.push({ host: req.headers.host, status: reply.status, headers: reply.headers }),
+    };
+    const guard = new RequestGuard(
+      {
+        registry: new BreakerRegistry(),
+        clock,
+        cache: true,
+        failureThreshold: 1,
+        openDuration: 10_500,
+      },
+      binding,
+    );
+    const enter = (host: string): unknown => {
+      const [req, res] = exchange();
+      req.url = '/a';
+      req.headers = { host };
+      return guard.enter(req, res);
+    };
+    expect(isAdmitted(enter('x') as never)).toBe(true); // creates the breaker
+    const cache = guard.cache!.cache;
+    const request = { method: 'GET', url: '/a', headers: { host: 'x' } };
+    expect(cache.store(cache.admit(request)!, 200, { 'content-type': 'text/plain' }, 'good')).toBe(
+      true,
+    );
+    const permit = guard.breakers()[0]!.tryAcquire();
+    if (permit.admitted) permit.failure();
+
+    expect(enter('x')).toBe(ANSWERED);
+    clock.advance(1_500);
+    expect(enter('x')).toBe(ANSWERED);
+    expect(enter('y')).toBe(ANSWERED); // another host: another key, nothing stored under it
+    clock.advance(8_700);
+    expect(enter('x')).toBe(ANSWERED);
+    clock.advance(400); // the same Age second, now half-open
+    expect(isAdmitted(enter('x') as never)).toBe(true); // the probe
+    expect(enter('x')).toBe(ANSWERED);
+    expect(
+      sent.map((s) => [s.host, s.status, s.headers['age'], s.headers['X-Circuit-Breaker-State']]),
+    ).toEqual([
+      ['x', 200, '0', 'open'],
+      ['x', 200, '1', 'open'],
+      ['y', 503, undefined, 'open'],
+      ['x', 200, '10', 'open'],
+      ['x', 200, '10', 'half-open'],
+    ]);
+  });
+
   it('records the handler’s 5xx as a failure when stale-if-error replaced it', async () => {
     const guard = guardOf(new BreakerRegistry(), {
       name: 's',

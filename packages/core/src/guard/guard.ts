@@ -19,7 +19,10 @@ import {
 import { GuardedCall, TimedGuardedCall } from './guarded-call.js';
 import { markShortCircuit } from './short-circuit.js';
 
-/** A response ready to write: what a short-circuit sends. */
+/**
+ * A response ready to write: what a short-circuit sends. Often shared between requests (the 503 of
+ * a rejection, a cached reply within one `Age` second) and frozen: a binding reads it, never changes it.
+ */
 export interface GuardReply {
   readonly status: number;
   /** Header values; a list for a header sent several times (a cached response may have those). */

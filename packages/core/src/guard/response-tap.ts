@@ -141,7 +141,7 @@ export class ResponseTap {
       writeHead.call(
         res,
         found.status,
-        servedHeaders(found, wireState(this.call.breaker.state)) as OutgoingHttpHeaders,
+        servedHeaders(found.headers, wireState(this.call.breaker.state)) as OutgoingHttpHeaders,
       );
       return true;
     }

@@ -237,7 +237,7 @@ export class WebGuard<Ctx> {
         cached = undefined; // a failing cache is a miss
       }
       if (cached !== undefined) {
-        const headers = servedHeaders(cached, wireState(rejection.state));
+        const headers = servedHeaders(cached.headers, wireState(rejection.state));
         return { status: cached.status, headers, body: cached.body ?? '' };
       }
     }
@@ -394,7 +394,7 @@ export class WebCall {
       found = undefined;
     }
     if (found === undefined) return this.deliver(response, cache, state, watchBody);
-    const headers = servedHeaders(found, state);
+    const headers = servedHeaders(found.headers, state);
     void response.body?.cancel().catch(() => {});
     return webResponse({ status: found.status, headers, body: found.body ?? '' });
   }
