@@ -64,7 +64,7 @@ const LEAN = new Set<string>(['express', 'koa', 'fastify']);
  */
 const WARMUP_SCALE: Partial<Record<Framework, number>> = { express: 4, nestjs: 4 };
 /** The servers whose bare app can answer the 503 first and the 2 KB body (open and cached rows). */
-const OPEN_AND_CACHED = new Set<string>(['express', 'koa', 'fastify']);
+const OPEN_AND_CACHED = new Set<string>(['express', 'koa', 'fastify', 'hono']);
 /** The peer breaker of a framework, where there is one (the HTTP harness's peer rows). */
 const PEERS: Partial<Record<Framework, Row>> = {
   express: { id: 'express-opossum', server: 'servers/express-opossum.ts' },

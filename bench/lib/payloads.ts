@@ -71,3 +71,17 @@ export const SERVED_2KB: Prebuilt<Buffer> = {
   },
   body: Buffer.from(BODY_2KB),
 };
+
+/**
+ * The same reply as Hono's cache serves it: the stored `Content-Type` is what Hono's handler set
+ * (`application/json`, no charset); a view of the bytes, as a Hono app hands a body over.
+ */
+export const SERVED_2KB_HONO: Prebuilt<Uint8Array<ArrayBuffer>> = {
+  status: 200,
+  headers: { ...SERVED_2KB.headers, 'content-type': 'application/json' },
+  body: new Uint8Array(
+    SERVED_2KB.body.buffer as ArrayBuffer, // a Buffer's memory is never shared
+    SERVED_2KB.body.byteOffset,
+    SERVED_2KB.body.byteLength,
+  ),
+};

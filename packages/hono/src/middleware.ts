@@ -78,6 +78,14 @@ const binding: WebBinding<Context> = {
   callOnReject: (onReject, c, rejection) => (onReject as HonoOnReject)(c, rejection),
 };
 
+/** A view of the bytes (a cached body is served per request: no copy), a copy if their memory is shared. */
+function bytesOf(body: Uint8Array): Uint8Array<ArrayBuffer> {
+  const memory = body.buffer;
+  return memory instanceof ArrayBuffer
+    ? new Uint8Array(memory, body.byteOffset, body.byteLength)
+    : new Uint8Array(body);
+}
+
 /**
  * Writes a short-circuit reply through `c`, so that the headers the app set before the guard
  * (`cors()`) stay, ours win over them, and our expose list is appended to theirs. A `Response`
@@ -93,7 +101,7 @@ function respond(c: Context, answer: WebAnswer): Response {
   }
   const body = answer.body;
   return c.newResponse(
-    typeof body === 'string' ? body : new Uint8Array(body),
+    typeof body === 'string' ? body : bytesOf(body),
     answer.status as ContentfulStatusCode,
   );
 }
