@@ -75,6 +75,8 @@ const binding: WebBinding<Context> = {
    */
   getHeader: () => undefined,
   setHeader: (c, name, value) => c.header(name, value, { append: isExpose(name) }),
+  /** On @hono/node-server, Node's request: the cache reads its headers, not the Web ones. */
+  nodeRequest: (c) => nodeBindings(c)?.incoming,
   callOnReject: (onReject, c, rejection) => (onReject as HonoOnReject)(c, rejection),
 };
 

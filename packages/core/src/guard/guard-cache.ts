@@ -67,7 +67,15 @@ export class GuardCache {
     breaker: CircuitBreaker,
     rejection: Rejection,
   ): GuardReply | undefined | Promise<GuardReply | undefined> {
-    let request = cacheRequestOf(req, originalUrl);
+    return this.serve(cacheRequestOf(req, originalUrl), breaker, rejection);
+  }
+
+  /** {@link GuardCache.fallback} for a request as the cache reads it (the Web guard's way in). */
+  serve(
+    request: CacheRequest,
+    breaker: CircuitBreaker,
+    rejection: Rejection,
+  ): GuardReply | undefined | Promise<GuardReply | undefined> {
     if (request.method === 'HEAD') {
       if (!this.cache.config.methods.has('HEAD')) return undefined;
       request = { method: 'GET', url: request.url, headers: request.headers };

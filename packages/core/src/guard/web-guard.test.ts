@@ -147,6 +147,37 @@ describe('WebGuard', () => {
     expect(served.headers.get('age')).toBe('3');
     expect(served.headers.get('cache-status')).toBe('breakwater; hit; detail=circuit-open');
     expect(served.headers.get('x-circuit-breaker-state')).toBe('open');
+    // the default (synchronous) store answers in the same call: no promise, no microtask
+    const ctx = ctxOf();
+    const refusal = guard.enter(ctx);
+    if (refusal === undefined || refusal.admitted) throw new Error('expected a refusal');
+    const answer = guard.answer(ctx, refusal);
+    expect(answer).not.toBeInstanceOf(Promise);
+    expect(answer).toMatchObject({ status: 200, headers: { age: '3' } });
+  });
+
+  it('keys the cache on Node’s request when the binding hands one over, not on the Web one', async () => {
+    // Node's request names another target than the Web one: what is stored and served follows it.
+    const node = (url: string) => ({ method: 'GET', url, headers: { host: 'api.example' } });
+    let nodeUrl = '/node-a';
+    const onNode: WebBinding<Ctx> = { ...binding, nodeRequest: () => node(nodeUrl) };
+    const guard = new WebGuard<Ctx>(
+      {
+        registry: new BreakerRegistry(),
+        clock: new ManualClock(),
+        failureThreshold: 2,
+        cache: true,
+      },
+      onNode,
+    );
+    const first = await run(guard, () => new Response('from a'));
+    await first.text();
+    await run(guard, fail);
+    await run(guard, fail);
+    const servedA = await run(guard, ok);
+    nodeUrl = '/node-b'; // the same Web request, another Node target: nothing stored for it
+    const missedB = await run(guard, ok);
+    expect([servedA.status, await servedA.text(), missedB.status]).toEqual([200, 'from a', 503]);
   });
 
   it('lets onReject answer with its own Response, the state header set first', async () => {

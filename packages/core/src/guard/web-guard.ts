@@ -13,7 +13,7 @@ import { warnOnce } from '../logger.js';
 import type { Permit, Rejection } from '../permit.js';
 import { wireState } from '../state.js';
 import { BreakerResolver } from './breaker-resolver.js';
-import { createGuardCache } from './guard-cache.js';
+import { createGuardCache, type GuardCache } from './guard-cache.js';
 import type { GuardReply } from './guard.js';
 import {
   isGuardConfig,
@@ -50,6 +50,12 @@ export interface WebBinding<Ctx> {
   getHeader(ctx: Ctx, name: string): string | undefined;
   /** Sets a response header the framework's way (the state headers `onReject` is promised). */
   setHeader(ctx: Ctx, name: string, value: string): void;
+  /**
+   * Node's request, when the framework runs on a Node server (Hono on @hono/node-server): the
+   * response cache then reads its URL and headers, a plain object Node already has, instead of
+   * the Web `Request`'s, which such servers build on first read.
+   */
+  nodeRequest?(ctx: Ctx): CacheRequest | undefined;
   /** Calls the user's `onReject`; a `Response` it returns (or resolves to) is sent. */
   callOnReject(
     onReject: (...args: never[]) => unknown,
@@ -165,6 +171,7 @@ export class WebGuard<Ctx> {
   readonly config: GuardConfig<Ctx>;
   /** The response cache, when the `cache` option is on. */
   readonly cache: ResponseCache | undefined;
+  private readonly guardCache: GuardCache | undefined;
   private readonly resolver: BreakerResolver<Ctx>;
 
   constructor(
@@ -173,7 +180,8 @@ export class WebGuard<Ctx> {
   ) {
     this.config = isGuardConfig<Ctx>(options) ? options : parseGuardOptions(options);
     this.resolver = new BreakerResolver(this.config);
-    this.cache = createGuardCache(this.config.cache, this.config.breaker.clock)?.cache;
+    this.guardCache = createGuardCache(this.config.cache, this.config.breaker.clock);
+    this.cache = this.guardCache?.cache;
   }
 
   /** The one call per request before the handler: pass (`undefined`), refuse, or admit. */
@@ -199,6 +207,7 @@ export class WebGuard<Ctx> {
       this.cache,
       this.config.logger,
       this.config.stampClosed,
+      this.cache === undefined ? undefined : this.binding.nodeRequest?.(ctx),
     );
   }
 
@@ -208,10 +217,21 @@ export class WebGuard<Ctx> {
    * Synchronous without a cache and an `onReject`.
    */
   answer(ctx: Ctx, refusal: WebRefusal): WebAnswer | Promise<WebAnswer> {
-    markWebShortCircuit(this.binding.request(ctx));
-    if (this.cache === undefined && this.config.onReject === undefined)
-      return this.builtIn(ctx, refusal);
-    return this.answerAsync(ctx, refusal);
+    const request = this.binding.request(ctx);
+    markWebShortCircuit(request);
+    const cache = this.guardCache;
+    if (cache !== undefined) {
+      let found: ReturnType<GuardCache['serve']>;
+      try {
+        const lookup = this.binding.nodeRequest?.(ctx) ?? cacheRequestOf(request);
+        found = cache.serve(lookup, refusal.breaker, refusal.rejection);
+      } catch {
+        found = undefined; // a failing cache is a miss
+      }
+      if (isPromiseLike(found)) return this.answerLater(ctx, refusal, found);
+      if (found !== undefined) return found;
+    }
+    return this.refuse(ctx, refusal);
   }
 
   /** Every breaker this guard created or shares so far. */
@@ -219,48 +239,51 @@ export class WebGuard<Ctx> {
     return this.resolver.breakers();
   }
 
-  private async answerAsync(ctx: Ctx, refusal: WebRefusal): Promise<WebAnswer> {
-    const { breaker, rejection, scope } = refusal;
-    const request = this.binding.request(ctx);
-    if (this.cache !== undefined) {
-      let cached: CachedReply | undefined;
-      try {
-        let lookup = cacheRequestOf(request);
-        if (lookup.method === 'HEAD' && this.cache.config.methods.has('HEAD')) {
-          lookup = { method: 'GET', url: lookup.url, headers: lookup.headers };
-        }
-        if (lookup.method !== 'HEAD') {
-          const found = this.cache.lookup(lookup, 'circuit-open', breaker);
-          cached = isPromiseLike(found) ? await found : found;
-        }
-      } catch {
-        cached = undefined; // a failing cache is a miss
-      }
-      if (cached !== undefined) {
-        const headers = servedHeaders(cached.headers, wireState(rejection.state));
-        return { status: cached.status, headers, body: cached.body ?? '' };
-      }
+  /** {@link WebGuard.answer} once an asynchronous store has answered (a store that fails is a miss). */
+  private async answerLater(
+    ctx: Ctx,
+    refusal: WebRefusal,
+    found: Promise<GuardReply | undefined>,
+  ): Promise<WebAnswer> {
+    let cached: GuardReply | undefined;
+    try {
+      cached = await found;
+    } catch {
+      cached = undefined;
     }
+    return cached ?? this.refuse(ctx, refusal);
+  }
+
+  /** No stored response: `onReject`'s `Response` (the state headers set first), else the 503. */
+  private refuse(ctx: Ctx, refusal: WebRefusal): WebAnswer | Promise<WebAnswer> {
     const onReject = this.config.onReject;
-    if (onReject !== undefined) {
-      const binding = this.binding;
-      binding.setHeader(ctx, STATE_HEADER, wireState(rejection.state));
-      binding.setHeader(ctx, SCOPE_HEADER, formatScope(scope));
-      binding.setHeader(
-        ctx,
-        'Access-Control-Expose-Headers',
-        mergeExposeHeaders(binding.getHeader(ctx, EXPOSE)),
+    if (onReject === undefined) return this.builtIn(ctx, refusal);
+    return this.reject(ctx, refusal, onReject);
+  }
+
+  private async reject(
+    ctx: Ctx,
+    refusal: WebRefusal,
+    onReject: NonNullable<GuardConfig<Ctx>['onReject']>,
+  ): Promise<WebAnswer> {
+    const { rejection, scope } = refusal;
+    const binding = this.binding;
+    binding.setHeader(ctx, STATE_HEADER, wireState(rejection.state));
+    binding.setHeader(ctx, SCOPE_HEADER, formatScope(scope));
+    binding.setHeader(
+      ctx,
+      'Access-Control-Expose-Headers',
+      mergeExposeHeaders(binding.getHeader(ctx, EXPOSE)),
+    );
+    try {
+      const out = await binding.callOnReject(onReject, ctx, rejection);
+      if (out instanceof Response) return out;
+    } catch (error) {
+      warnOnce(
+        this.config.logger,
+        'ERR_BREAKWATER_ON_REJECT_THREW',
+        `onReject threw (${String(error)}); the built-in 503 is sent`,
       );
-      try {
-        const out = await binding.callOnReject(onReject, ctx, rejection);
-        if (out instanceof Response) return out;
-      } catch (error) {
-        warnOnce(
-          this.config.logger,
-          'ERR_BREAKWATER_ON_REJECT_THREW',
-          `onReject threw (${String(error)}); the built-in 503 is sent`,
-        );
-      }
     }
     return this.builtIn(ctx, refusal);
   }
@@ -307,7 +330,14 @@ export class WebCall {
     private readonly logger: GuardConfig<unknown>['logger'],
     /** Whether a response judged while closed carries `X-Circuit-Breaker-State` (`stateHeader`). */
     private readonly stampClosed = true,
+    /** Node's request, when there is one and a cache: what the cache reads. */
+    private readonly nodeRequest: CacheRequest | undefined = undefined,
   ) {}
+
+  /** The request as the cache reads it. */
+  private cacheRequest(): CacheRequest {
+    return this.nodeRequest ?? cacheRequestOf(this.request);
+  }
 
   /**
    * The handler produced `response` (or threw `error`, which the framework turned into it): stamps
@@ -388,7 +418,7 @@ export class WebCall {
   ): Promise<Response> {
     let found: CachedReply | undefined;
     try {
-      const lookup = cache.lookup(cacheRequestOf(this.request), 'stale-if-error', this.breaker);
+      const lookup = cache.lookup(this.cacheRequest(), 'stale-if-error', this.breaker);
       found = isPromiseLike(lookup) ? await lookup : lookup;
     } catch {
       found = undefined;
@@ -458,7 +488,7 @@ export class WebCall {
       const method = this.request.method;
       if (UNSAFE_METHODS.has(method)) {
         const done = cache.invalidate(
-          cacheRequestOf(this.request),
+          this.cacheRequest(),
           response.status,
           headerRecord(response.headers),
           this.breaker,
@@ -467,7 +497,7 @@ export class WebCall {
         return undefined;
       }
       if (method !== 'GET') return undefined;
-      const ticket = cache.admit(cacheRequestOf(this.request), this.breaker);
+      const ticket = cache.admit(this.cacheRequest(), this.breaker);
       if (ticket === undefined) return undefined;
       const headers = headerRecord(response.headers);
       // What the server sends for a body without a type (Hono's and @hono/node-server's default),
