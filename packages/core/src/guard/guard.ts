@@ -198,12 +198,7 @@ export class RequestGuard<Req, Res> {
     scope: BreakerScope,
     found: Promise<GuardReply | undefined>,
   ): Promise<void> {
-    let cached: GuardReply | undefined;
-    try {
-      cached = await found;
-    } catch {
-      cached = undefined;
-    }
+    const cached = await found.catch(() => undefined);
     if (cached !== undefined) return this.sendCached(req, res, rawResponse, cached);
     return this.refuse(req, res, rawResponse, rejection, scope);
   }

@@ -245,12 +245,7 @@ export class WebGuard<Ctx> {
     refusal: WebRefusal,
     found: Promise<GuardReply | undefined>,
   ): Promise<WebAnswer> {
-    let cached: GuardReply | undefined;
-    try {
-      cached = await found;
-    } catch {
-      cached = undefined;
-    }
+    const cached = await found.catch(() => undefined);
     return cached ?? this.refuse(ctx, refusal);
   }
 
