@@ -60,7 +60,8 @@ const LEAN = new Set<string>(['express', 'koa', 'fastify']);
 /**
  * Warm-up multiples: Express gives every response a shape of its own and its (and Nest's over it)
  * compiler keeps reoptimizing long after 10,000 requests; counted after 10,000, Express's rows
- * spread over ±4 % from one run to the next, after 40,000 they agree within about 1 %.
+ * spread over ±7 %, after 40,000 two runs agreed within 1 %. Nest's compiler works through every
+ * window even then (its rows stay a few percent apart from run to run).
  */
 const WARMUP_SCALE: Partial<Record<Framework, number>> = { express: 4, nestjs: 4 };
 /** The servers whose bare app can answer the 503 first and the 2 KB body (open and cached rows). */
