@@ -350,10 +350,9 @@ export class ResponseCache {
     try {
       const record = this.config.store.get(key);
       if (isPromiseLike(record)) {
-        return Promise.resolve(record).then(
-          (found) => this.match(found, request, detail, source),
-          () => this.storeMiss(source),
-        );
+        return Promise.resolve(record)
+          .then((found) => this.match(found, request, detail, source))
+          .catch(() => this.storeMiss(source));
       }
       return this.match(record, request, detail, source);
     } catch {
