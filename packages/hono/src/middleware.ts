@@ -4,6 +4,7 @@ import type { GuardOptions, Rejection } from '@breakwater/core';
 import {
   brokenOffByServer,
   isPromiseLike,
+  replyBody,
   routeBreakerName,
   routeScope,
   WebGuard,
@@ -80,14 +81,6 @@ const binding: WebBinding<Context> = {
   callOnReject: (onReject, c, rejection) => (onReject as HonoOnReject)(c, rejection),
 };
 
-/** A view of the bytes (a cached body is served per request: no copy), a copy if their memory is shared. */
-function bytesOf(body: Uint8Array): Uint8Array<ArrayBuffer> {
-  const memory = body.buffer;
-  return memory instanceof ArrayBuffer
-    ? new Uint8Array(memory, body.byteOffset, body.byteLength)
-    : new Uint8Array(body);
-}
-
 /**
  * Writes a short-circuit reply through `c`, so that the headers the app set before the guard
  * (`cors()`) stay, ours win over them, and our expose list is appended to theirs. A `Response`
@@ -101,11 +94,7 @@ function respond(c: Context, answer: WebAnswer): Response {
     if (typeof value === 'string') c.header(name, value, { append: isExpose(name) });
     else for (const item of value) c.header(name, item, { append: true });
   }
-  const body = answer.body;
-  return c.newResponse(
-    typeof body === 'string' ? body : bytesOf(body),
-    answer.status as ContentfulStatusCode,
-  );
+  return c.newResponse(replyBody(answer), answer.status as ContentfulStatusCode);
 }
 
 /**

@@ -37,6 +37,7 @@ export {
   WebGuard,
   brokenOffByServer,
   isWebShortCircuit,
+  replyBody,
   webResponse,
   type NodeHead,
   type WebAnswer,

@@ -81,7 +81,7 @@ export type WebAnswer = GuardReply | Response;
 
 /** A {@link GuardReply} as a Web `Response` (list values become repeated headers). */
 export function webResponse(reply: GuardReply): Response {
-  return new Response(bodyOf(reply), { status: reply.status, headers: replyHeaders(reply) });
+  return new Response(replyBody(reply), { status: reply.status, headers: replyHeaders(reply) });
 }
 
 /** The Node response (HTTP/1 or HTTP/2) a Web response is written to, as {@link WebCall} uses it. */
@@ -296,9 +296,17 @@ export class WebGuard<Ctx> {
   }
 }
 
-function bodyOf(reply: GuardReply): string | Uint8Array<ArrayBuffer> {
+/**
+ * A reply's body as a Web body: the string, or a view of the bytes (a cached body is served per
+ * request: no copy), a copy only when their memory is shared, which a `Response` does not take.
+ */
+export function replyBody(reply: GuardReply): string | Uint8Array<ArrayBuffer> {
   const body = reply.body;
-  return typeof body === 'string' ? body : new Uint8Array(body);
+  if (typeof body === 'string') return body;
+  const memory = body.buffer;
+  return memory instanceof ArrayBuffer
+    ? new Uint8Array(memory, body.byteOffset, body.byteLength)
+    : new Uint8Array(body);
 }
 
 /**
