@@ -304,6 +304,37 @@ describe('CircuitBreaker rates', () => {
     expect(breaker.snapshot().lastTransition?.reason).toBe('failure-rate');
   });
 
+  it('when both thresholds trip on the same call, the trip names the consecutive failures', () => {
+    const { breaker } = setup({
+      failureThreshold: 3,
+      failureRateThreshold: 50,
+      minimumCalls: 3,
+      window: { type: 'count', size: 10 },
+    });
+    admit(breaker).failure();
+    admit(breaker).failure();
+    expect(breaker.state).toBe('closed');
+    admit(breaker).failure();
+    expect(breaker.state).toBe('open');
+    expect(breaker.snapshot().lastTransition?.reason).toBe('failure-threshold');
+  });
+
+  it('with both set, the rate still trips when a success broke the run of failures', () => {
+    const { breaker } = setup({
+      failureThreshold: 3,
+      failureRateThreshold: 60,
+      minimumCalls: 5,
+      window: { type: 'count', size: 5 },
+    });
+    for (const failed of [true, true, false, true, true]) {
+      const permit = admit(breaker);
+      if (failed) permit.failure();
+      else permit.success();
+    }
+    expect(breaker.state).toBe('open');
+    expect(breaker.snapshot().lastTransition?.reason).toBe('failure-rate');
+  });
+
   it('with only a rate threshold set, consecutive failures do not trip', () => {
     const { breaker } = setup({ failureRateThreshold: 100, minimumCalls: 50 });
     fail(breaker, 20);

@@ -20,21 +20,20 @@ export function createTripPolicy(
   policy: TripPolicy;
   window: SlidingWindow;
 } {
-  const policies: TripPolicy[] = [];
-  if (config.failureThreshold !== undefined)
-    policies.push(new ConsecutiveFailures(config.failureThreshold));
   // The window is kept even without a rate threshold: snapshots and metrics report its rates.
   window ??=
     config.window.type === 'count'
       ? new CountWindow(config.window.size)
       : new TimeWindow(config.window.duration);
-  policies.push(
-    new RateThreshold(
-      window,
-      config.minimumCalls,
-      config.failureRateThreshold,
-      config.slowCallRateThreshold,
-    ),
+  const rates = new RateThreshold(
+    window,
+    config.minimumCalls,
+    config.failureRateThreshold,
+    config.slowCallRateThreshold,
   );
-  return { policy: policies.length === 1 ? policies[0]! : new AnyOf(policies), window };
+  const policy =
+    config.failureThreshold === undefined
+      ? rates
+      : new AnyOf(new ConsecutiveFailures(config.failureThreshold), rates);
+  return { policy, window };
 }
