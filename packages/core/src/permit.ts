@@ -28,24 +28,28 @@ export interface PermitOwner {
 export class Permit {
   /** Discriminates a permit from a {@link Rejection} (kept on the prototype: no per-call field). */
   declare readonly admitted: true;
+  // Every field is declared and set in the constructor, none initialized as a class field: V8
+  // (Node 20 to 24) does not inline a subclass's `super()` into a base constructor that has field
+  // initializers, and a GuardedCall (a subclass) is built per admitted request.
   /** Whether this call is a half-open probe. */
-  readonly probe: boolean;
+  declare readonly probe: boolean;
   /** The breaker generation the permit was issued in; outcomes from older generations are dropped. */
-  readonly generation: number;
+  declare readonly generation: number;
   /** Clock reading at admission (-1 when the breaker did not time the call). */
-  readonly startedAt: number;
+  declare readonly startedAt: number;
   /** Whether the permit has been settled (or timed out). */
-  settled = false;
+  declare settled: boolean;
   /** @internal Whether it also waits in a deadline queue (kept on the prototype: no per-call field). */
   declare readonly timed: boolean;
   /** @internal The breaker that issued it. */
-  protected readonly owner: PermitOwner;
+  declare protected readonly owner: PermitOwner;
 
   constructor(owner: PermitOwner, generation: number, startedAt: number, probe: boolean) {
     this.owner = owner;
     this.generation = generation;
     this.startedAt = startedAt;
     this.probe = probe;
+    this.settled = false;
   }
 
   /** The call succeeded. */

@@ -36,20 +36,26 @@ type Hooked = ServerResponse & { [CALL]?: GuardedCall };
  *   `halfOpenMaxCalls` bounds handler runs, not connections.
  */
 export class GuardedCall extends Permit {
+  // Declared and set in the constructor, not class fields: see Permit (TimedGuardedCall extends this).
   /** @internal The raw request. */
-  req: IncomingMessage | undefined = undefined;
+  declare req: IncomingMessage | undefined;
   /** @internal The `writeHead` the hook wraps (per-response hooks only). */
-  writeHead: WriteHead | undefined = undefined;
-  private status: number | undefined = undefined;
-  private error: unknown = undefined;
+  declare writeHead: WriteHead | undefined;
+  declare private status: number | undefined;
+  declare private error: unknown;
   /** Where the call is: before its head, its client gone before the head, or its head written. */
-  private phase: Phase = Phase.Pending;
+  declare private phase: Phase;
   /** @internal Whether a head written while closed carries `X-Circuit-Breaker-State` (`stateHeader`). */
-  stampClosed = true;
+  declare stampClosed: boolean;
 
-  // Spelled out: a derived class's implicit constructor forwards `...args`, a varargs call per request.
   constructor(owner: PermitOwner, generation: number, startedAt: number, probe: boolean) {
     super(owner, generation, startedAt, probe);
+    this.req = undefined;
+    this.writeHead = undefined;
+    this.status = undefined;
+    this.error = undefined;
+    this.phase = Phase.Pending;
+    this.stampClosed = true;
   }
 
   /** The breaker that admitted the call. */
