@@ -2,8 +2,9 @@
 
 import type { OutgoingHttpHeader, OutgoingHttpHeaders } from 'node:http';
 import { mergeExposeHeaders, STATE_HEADER } from '../http/headers.js';
+import { headerOf } from './node-response.js';
 
-// Lower-case names for lookups: Node lower-cases the name it is given, a copy per call otherwise.
+// Lower-case names: headerOf reads them as given (Node's getHeader would lower-case a copy per call).
 const EXPOSE = 'access-control-expose-headers';
 const STATE = 'x-circuit-breaker-state';
 
@@ -32,9 +33,8 @@ export function stampHead(
     headers !== null && typeof headers === 'object' && !Array.isArray(headers)
       ? (headers as OutgoingHttpHeaders)
       : undefined;
-  // getHeader, not hasHeader: frameworks have looked it up on this response already (a fast hit)
-  let state = res.getHeader(STATE) === undefined ? wanted : undefined;
-  const setExpose = res.getHeader(EXPOSE) as OutgoingHttpHeader | undefined;
+  let state = headerOf(res, STATE) === undefined ? wanted : undefined;
+  const setExpose = headerOf(res, EXPOSE) as OutgoingHttpHeader | undefined;
   if (object === undefined) {
     if (state !== undefined) res.setHeader(STATE_HEADER, state);
     // Browsers read the list only on cross-origin (CORS) responses, and those requests carry Origin.

@@ -1,7 +1,7 @@
 // Marks a response as a breaker's own short-circuit, so that no breaker (nested or outer) records it.
 
-import { ServerResponse } from 'node:http';
-import { Http2ServerResponse } from 'node:http2';
+import type { ServerResponse } from 'node:http';
+import { NODE_WRITE_HEAD, NODE_WRITE_HEAD_2 } from './node-response.js';
 
 /**
  * The marked responses. A set, not a property on the response: an admitted request asks on every
@@ -15,10 +15,6 @@ if (holder[SHARED] === undefined) {
   Object.defineProperty(holder, SHARED, { value: new WeakSet(), enumerable: false });
 }
 const marked = holder[SHARED]!;
-
-/** Node's own `writeHead`s (HTTP/1 and the HTTP/2 compatibility API): no hook on them. */
-const NODE_WRITE_HEAD: unknown = ServerResponse.prototype.writeHead;
-const NODE_WRITE_HEAD_2: unknown = Http2ServerResponse.prototype.writeHead;
 
 /**
  * Marks `res` as a short-circuit response written by a breaker, for the breakers already watching
