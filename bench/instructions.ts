@@ -10,12 +10,14 @@
 // compiler threads, Node's C++ and libc. The GC and compiler parts come in steps (a major GC every
 // few thousand requests), so they are reported apart from the rest.
 
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CACHED_RPS_TARGET, OPEN_RPS_TARGET } from './http/configs.js';
+import { callgrindControl, countProfile, hasValgrind, type Count } from './lib/callgrind.js';
+import { writeInstructionSections } from './lib/instructions-file.js';
 import { machine } from './lib/machine.js';
 import { BENCH_DIR, nextMessage, stop } from './lib/processes.js';
 import type { ServerOptions } from './lib/server-options.js';
@@ -249,50 +251,6 @@ async function drive(
   await Promise.all(Array.from({ length: connections }, one));
 }
 
-/** What one counted run measured, per request. */
-interface Count {
-  readonly total: number;
-  /** Garbage collection (scavenges, marking, sweeping, compaction). */
-  readonly gc: number;
-  /** The optimizing compilers and the parser. */
-  readonly compiler: number;
-}
-
-// Each collection also walks the roots: the startup and shared object caches (IterateObjectCache,
-// ~300k instructions a scavenge on Node 20), handles and caches, named after their RootVisitor.
-const GC =
-  /Scaveng|Marking|Mark[A-Z]|Sweep|Evacuat|Compact|MemoryChunk|RememberedSet|SlotSet|Heap::|BodyDescriptor|ObjectCache\(|RootVisitor|GlobalHandles::(?:Process|Iterate|Invoke|Update|Post)|TracedHandles(?:Impl)?::(?:Process|Compute|Iterate)/;
-const COMPILER = /compiler::|maglev::|Maglev|Turbofan|Parser|Compiler::|Pipeline/;
-
-/** Splits a callgrind profile's per-function totals into GC, compiler and the rest. */
-function count(file: string, requests: number): Count {
-  const out = spawnSync('callgrind_annotate', ['--threshold=100', file], {
-    encoding: 'utf8',
-    maxBuffer: 256 * 1024 * 1024,
-  }).stdout;
-  let total = 0;
-  let gc = 0;
-  let compiler = 0;
-  for (const line of out.split('\n')) {
-    const match = /^\s*([\d,]+)\s+\([^)]*\)\s+(.*)$/.exec(line);
-    if (match === null) continue;
-    const value = Number(match[1]!.replaceAll(',', ''));
-    const name = match[2]!;
-    if (name.includes('PROGRAM TOTALS')) total = value;
-    else if (GC.test(name)) gc += value;
-    else if (COMPILER.test(name)) compiler += value;
-  }
-  if (total === 0) throw new Error(`no instructions counted in ${file}`);
-  return { total: total / requests, gc: gc / requests, compiler: compiler / requests };
-}
-
-function callgrindControl(pid: number, on: boolean): void {
-  const result = spawnSync('callgrind_control', ['-i', on ? 'on' : 'off', String(pid)], {
-    encoding: 'utf8',
-  });
-  if (result.status !== 0) throw new Error(`callgrind_control failed: ${result.stderr}`);
-}
-
 async function measure(row: Row, options: Options, file: string): Promise<Count> {
   const child: ChildProcess = spawn(
     'valgrind',
@@ -343,11 +301,11 @@ async function measure(row: Row, options: Options, file: string): Promise<Count>
   }
   if (!stderr.includes('Collected'))
     throw new Error(`${row.id}: callgrind wrote no totals\n${stderr}`);
-  return count(file, options.requests);
+  return countProfile(file, options.requests);
 }
 
 const options = parseOptions(process.argv.slice(2));
-if (spawnSync('valgrind', ['--version']).status !== 0) {
+if (!hasValgrind()) {
   console.log(
     'valgrind is not installed: no instruction counts (Debian: apt-get install valgrind)',
   );
@@ -476,30 +434,9 @@ for (const { group, rows } of tables) {
 for (const [title, lines] of sections) console.log(`\n## ${title}\n\n${lines.join('\n')}`);
 
 if (options.only.length === 0) {
-  // Rewrite the tables measured and keep the others: each group is a "## " section of the file.
-  const file = new URL('INSTRUCTIONS.md', import.meta.url);
-  const previous = existsSync(file) ? readFileSync(file, 'utf8') : '';
-  for (const part of previous.split(/^## /m).slice(1)) {
-    const title = part.slice(0, part.indexOf('\n'));
-    if (!sections.has(title) && Object.values(GROUP_TITLE).includes(title)) {
-      sections.set(title, part.slice(title.length).trim().split('\n'));
-    }
-  }
-  const body = GROUPS.map((group) => GROUP_TITLE[group])
-    .filter((title) => sections.has(title))
-    .map((title) => `## ${title}\n\n${sections.get(title)!.join('\n')}\n`);
-  writeFileSync(
-    file,
-    [
-      '# Instructions per request',
-      '',
-      'Written by `pnpm --filter @breakwater/bench instructions` (see README.md, "Instructions per',
-      'request"); counted by callgrind, so the figures repeat on a busy machine where CPU time does not.',
-      `${host.cpu}, ${host.platform}. Each section says when and how it was measured; a run rewrites`,
-      'the sections of the groups it measured (`--group`) and keeps the others.',
-      '',
-      ...body,
-    ].join('\n'),
+  writeInstructionSections(
+    sections,
+    GROUPS.map((group) => GROUP_TITLE[group]),
   );
   console.log('\nwrote bench/INSTRUCTIONS.md');
 }

@@ -1,5 +1,7 @@
 // Core micro-benchmarks: breakwater's permit paths beside a bare async call, opossum and cockatiel.
-// Run by run.ts as `node --expose-gc --min-semi-space-size=64 --import tsx micro/core.ts <out.json> [--quick]`.
+// Run by run.ts as `node --expose-gc --min-semi-space-size=64 --import tsx micro/core.ts <out.json> [--quick]`;
+// by micro/counts.ts as `micro/core.ts --list` (the synchronous cases) and, under callgrind,
+// `micro/core.ts --count <case> <warm-up calls> <counted calls>`.
 
 import { writeFileSync } from 'node:fs';
 import { IncomingMessage, ServerResponse, type OutgoingHttpHeaders } from 'node:http';
@@ -20,6 +22,7 @@ import {
 } from 'cockatiel';
 import { bench, do_not_optimize, run } from 'mitata';
 import Opossum from 'opossum';
+import { callgrindControl } from '../lib/callgrind.js';
 import { openReply } from '../lib/payloads.js';
 import { median } from '../lib/stats.js';
 import { bytesPerCall } from './alloc.js';
@@ -44,7 +47,10 @@ export interface MicroResult {
   };
 }
 
-const [out, ...flags] = process.argv.slice(2);
+const argv = process.argv.slice(2);
+const counted = argv[0] === '--count' ? argv[1] : undefined;
+const listing = argv[0] === '--list';
+const [out, ...flags] = counted !== undefined || listing ? [] : argv;
 const quick = flags.includes('--quick');
 
 const OPEN_FOR = 3_600_000;
@@ -337,6 +343,41 @@ const cases: Case[] = [
     fn: () => respond(openGuard),
   },
 ];
+
+/** One synchronous case as micro/counts.ts lists it. */
+export interface CountedCase {
+  readonly name: string;
+  readonly group: MicroResult['group'];
+  readonly baseline?: string;
+}
+
+/** Calls `fn` `n` times (one function for the warm-up and the counted calls: the same code). */
+function repeat(fn: () => unknown, n: number): void {
+  for (let i = 0; i < n; i++) fn();
+}
+
+if (listing) {
+  const sync: CountedCase[] = cases
+    .filter((c) => !c.async)
+    .map((c) => ({
+      name: c.name,
+      group: c.group,
+      ...(c.baseline ? { baseline: c.baseline } : {}),
+    }));
+  console.log(JSON.stringify(sync));
+  process.exit(0);
+}
+if (counted !== undefined) {
+  const c = cases.find((one) => one.name === counted && !one.async);
+  if (c === undefined) throw new TypeError(`--count: no synchronous case named ${counted}`);
+  repeat(c.fn, Number(argv[2]));
+  callgrindControl(process.pid, true);
+  repeat(c.fn, Number(argv[3]));
+  callgrindControl(process.pid, false);
+  do_not_optimize(held);
+  do_not_optimize(response);
+  process.exit(0);
+}
 
 /** Quick mode's stand-in for mitata: mean ns per call over `n` calls, median of three rounds. */
 async function roughTime(c: Case, n: number): Promise<{ p50: number; avg: number }> {
