@@ -347,7 +347,6 @@ const cases: Case[] = [
 /** One synchronous case as micro/counts.ts lists it. */
 export interface CountedCase {
   readonly name: string;
-  readonly group: MicroResult['group'];
   readonly baseline?: string;
 }
 
@@ -359,11 +358,7 @@ function repeat(fn: () => unknown, n: number): void {
 if (listing) {
   const sync: CountedCase[] = cases
     .filter((c) => !c.async)
-    .map((c) => ({
-      name: c.name,
-      group: c.group,
-      ...(c.baseline ? { baseline: c.baseline } : {}),
-    }));
+    .map((c) => ({ name: c.name, ...(c.baseline ? { baseline: c.baseline } : {}) }));
   console.log(JSON.stringify(sync));
   process.exit(0);
 }

@@ -2,15 +2,14 @@
 
 import type { OutgoingHttpHeader, OutgoingHttpHeaders } from 'node:http';
 import { mergeExposeHeaders, STATE_HEADER } from '../http/headers.js';
-import { headerOf } from './node-response.js';
+import { headerOf, type HeaderSource } from './node-response.js';
 
 // Lower-case names: headerOf reads them as given (Node's getHeader would lower-case a copy per call).
 const EXPOSE = 'access-control-expose-headers';
 const STATE = 'x-circuit-breaker-state';
 
 /** The part of a Node response (HTTP/1 or HTTP/2) a head stamp reads and writes. */
-export interface StampedResponse {
-  getHeader(name: string): unknown;
+export interface StampedResponse extends HeaderSource {
   setHeader(name: string, value: string): unknown;
 }
 
