@@ -1,6 +1,7 @@
 // Runs the HTTP table: every group's rows interleaved round by round, then medians and ratios.
 
 import { PINNED } from '../lib/processes.js';
+import { rotated } from '../lib/rotated.js';
 import { median, spread, type Spread } from '../lib/stats.js';
 import type { Group, Ratios, Row } from './configs.js';
 import { LoadGenerator, runOnce, type Sample, type Timing } from './runner.js';
@@ -78,7 +79,7 @@ async function runGroup(
     warnings.set(row.id, []);
   }
   for (let round = 0; round < rounds; round++) {
-    for (const row of group.rows) {
+    for (const row of rotated(group.rows, round)) {
       if (skipped.has(row.id)) {
         progress.done++;
         perRow.get(row.id)!.push(undefined);

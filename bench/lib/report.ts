@@ -111,9 +111,10 @@ function httpSection(groups: readonly GroupResult[], targets: TargetLine[]): str
   const lines = [
     '## HTTP',
     '',
-    'Each configuration runs on a fresh server process; the rows of a group run interleaved',
-    "(A B C A B C …). req/s is what autocannon completed; CPU/req is the server process's user +",
-    'system CPU time over the measured run divided by the requests it received. Figures are the',
+    'Each configuration runs on a fresh server process; the rows of a group run interleaved,',
+    'each round starting one row later (A B C, B C A, C A B, …). req/s is what autocannon',
+    "completed; CPU/req is the server process's user + system CPU time over the measured run",
+    'divided by the requests it received. Figures are the',
     'median (min–max) over rounds; ratios are the median of the per-round ratios to the row named',
     '(below 1 is less CPU per request, above 1 more req/s).',
   ];
