@@ -22,8 +22,13 @@ export interface RowResult {
 export interface ComparisonResult {
   readonly vs: string;
   readonly ratios?: Ratios;
+  /** The per-round ratios' spread, whose medians are `ratios`. */
+  readonly spread?: { readonly rps: Spread; readonly cpu: Spread };
   readonly target?: string;
   readonly holds?: boolean;
+  /** In how many of the compared rounds the target held on that round's ratios alone. */
+  readonly roundsHeld?: number;
+  readonly rounds?: number;
 }
 
 /** A group's results. */
@@ -132,10 +137,19 @@ function summarize(
       });
       if (rps.length === 0) return { vs: c.vs, ...(c.target ? { target: c.target.text } : {}) };
       const ratios = { rps: median(rps), cpu: median(cpu) };
+      const target = c.target;
       return {
         vs: c.vs,
         ratios,
-        ...(c.target ? { target: c.target.text, holds: c.target.holds(ratios) } : {}),
+        spread: { rps: spread(rps), cpu: spread(cpu) },
+        ...(target
+          ? {
+              target: target.text,
+              holds: target.holds(ratios),
+              roundsHeld: rps.filter((r, i) => target.holds({ rps: r, cpu: cpu[i]! })).length,
+              rounds: rps.length,
+            }
+          : {}),
       };
     });
     const skip = skipped.get(row.id);

@@ -1,6 +1,6 @@
 // Renders a bench run as Markdown: machine, core micro-benchmarks, HTTP groups, targets.
 
-import type { GroupResult } from '../http/suite.js';
+import type { ComparisonResult, GroupResult } from '../http/suite.js';
 import type { MicroResult } from '../micro/core.js';
 import type { BenchArgs } from './args.js';
 import type { Machine } from './machine.js';
@@ -25,6 +25,14 @@ const ratio = (n: number): string => `×${n.toFixed(3)}`;
 const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MB`;
 const verdict = (holds: boolean | undefined): string =>
   holds === undefined ? '' : holds ? 'holds' : '**missed**';
+/** A verdict on a median of per-round ratios, with how many rounds held on their own. */
+const roundsVerdict = (c: ComparisonResult): string =>
+  c.holds === undefined || c.rounds === undefined
+    ? verdict(c.holds)
+    : `${verdict(c.holds)} (${c.roundsHeld} of ${c.rounds} rounds)`;
+/** A median ratio with the per-round ratios' range: `×1.012 (×0.981–×1.044)`. */
+const ratioRange = (median: number, s: Spread | undefined): string =>
+  s === undefined ? ratio(median) : `${ratio(median)} (${ratio(s.min)}–${ratio(s.max)})`;
 
 /** One line of the targets summary. */
 interface TargetLine {
@@ -32,6 +40,8 @@ interface TargetLine {
   readonly target: string;
   readonly measured: string;
   readonly holds: boolean | undefined;
+  /** For a per-round comparison: in how many rounds it held on its own, e.g. `3 of 5`. */
+  readonly rounds?: string;
 }
 
 function microSection(micro: readonly MicroResult[], targets: TargetLine[]): string[] {
@@ -154,15 +164,19 @@ function httpSection(groups: readonly GroupResult[], targets: TargetLine[]): str
           return;
         }
         const vs = labelOf.get(c.vs) ?? c.vs;
-        const rps = c.ratios ? ratio(c.ratios.rps) : 'n/a';
-        const cpu = c.ratios ? ratio(c.ratios.cpu) : 'n/a';
-        lines.push(`${head} | ${vs} | ${rps} | ${cpu} | ${c.target ?? ''} | ${verdict(c.holds)} |`);
+        const rps = c.ratios ? ratioRange(c.ratios.rps, c.spread?.rps) : 'n/a';
+        const cpu = c.ratios ? ratioRange(c.ratios.cpu, c.spread?.cpu) : 'n/a';
+        const judged = roundsVerdict(c);
+        lines.push(`${head} | ${vs} | ${rps} | ${cpu} | ${c.target ?? ''} | ${judged} |`);
         if (c.target)
           targets.push({
             what: `${r.row.label} vs ${vs}`,
             target: c.target,
-            measured: c.ratios ? `req/s ${rps}, CPU/req ${cpu}` : 'not run',
+            measured: c.ratios
+              ? `req/s ${ratio(c.ratios.rps)}, CPU/req ${ratio(c.ratios.cpu)}`
+              : 'not run',
             holds: c.holds,
+            ...(c.rounds !== undefined ? { rounds: `${c.roundsHeld} of ${c.rounds}` } : {}),
           });
       });
       if (r.row.heap) {
@@ -253,6 +267,8 @@ export function renderReport(report: BenchReport): string {
         : 'no taskset here: processes not pinned.'),
     '- Noise: other work shared this machine during the run; differences of a few percent are',
     '  within the noise. Judge by the ratios (measured side by side), not the absolute figures.',
+    "  Each ratio comes with the range of its rounds' ratios, and each verdict with the number of",
+    '  rounds that held on their own: a target inside that range is closer than this run can tell.',
     '',
   ];
   if (report.micro) lines.push(...microSection(report.micro, targets), '');
@@ -266,7 +282,7 @@ export function renderReport(report: BenchReport): string {
     );
     for (const t of targets)
       lines.push(
-        `| ${t.what} | ${t.target} | ${t.measured} | ${t.holds === undefined ? 'not run' : verdict(t.holds)} |`,
+        `| ${t.what} | ${t.target} | ${t.measured} | ${t.holds === undefined ? 'not run' : verdict(t.holds)}${t.rounds ? ` (${t.rounds} rounds)` : ''} |`,
       );
     lines.push('');
   }
