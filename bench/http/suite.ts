@@ -27,8 +27,13 @@ export interface ComparisonResult {
   readonly target?: string;
   readonly holds?: boolean;
   /** In how many of the compared rounds the target held on that round's ratios alone. */
-  readonly roundsHeld?: number;
-  readonly rounds?: number;
+  readonly roundsHeld?: RoundsHeld;
+}
+
+/** A target judged round by round: it held in `held` of `of` rounds. */
+export interface RoundsHeld {
+  readonly held: number;
+  readonly of: number;
 }
 
 /** A group's results. */
@@ -146,8 +151,10 @@ function summarize(
           ? {
               target: target.text,
               holds: target.holds(ratios),
-              roundsHeld: rps.filter((r, i) => target.holds({ rps: r, cpu: cpu[i]! })).length,
-              rounds: rps.length,
+              roundsHeld: {
+                held: rps.filter((r, i) => target.holds({ rps: r, cpu: cpu[i]! })).length,
+                of: rps.length,
+              },
             }
           : {}),
       };

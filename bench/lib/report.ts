@@ -1,6 +1,6 @@
 // Renders a bench run as Markdown: machine, core micro-benchmarks, HTTP groups, targets.
 
-import type { ComparisonResult, GroupResult } from '../http/suite.js';
+import type { GroupResult, RoundsHeld } from '../http/suite.js';
 import type { MicroResult } from '../micro/core.js';
 import type { BenchArgs } from './args.js';
 import type { Machine } from './machine.js';
@@ -23,13 +23,11 @@ const signed = (n: number, digits: number): string =>
   Number.isFinite(n) ? `${n < 0 ? '−' : '+'}${Math.abs(n).toFixed(digits)}` : 'n/a';
 const ratio = (n: number): string => `×${n.toFixed(3)}`;
 const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MB`;
-const verdict = (holds: boolean | undefined): string =>
-  holds === undefined ? '' : holds ? 'holds' : '**missed**';
-/** A verdict on a median of per-round ratios, with how many rounds held on their own. */
-const roundsVerdict = (c: ComparisonResult): string =>
-  c.holds === undefined || c.rounds === undefined
-    ? verdict(c.holds)
-    : `${verdict(c.holds)} (${c.roundsHeld} of ${c.rounds} rounds)`;
+/** A verdict; on a median of per-round ratios, with how many rounds held on their own. */
+const verdict = (holds: boolean | undefined, rounds?: RoundsHeld): string =>
+  holds === undefined
+    ? ''
+    : `${holds ? 'holds' : '**missed**'}${rounds ? ` (${rounds.held} of ${rounds.of} rounds)` : ''}`;
 /** A median ratio with the per-round ratios' range: `×1.012 (×0.981–×1.044)`. */
 const ratioRange = (median: number, s: Spread | undefined): string =>
   s === undefined ? ratio(median) : `${ratio(median)} (${ratio(s.min)}–${ratio(s.max)})`;
@@ -40,8 +38,8 @@ interface TargetLine {
   readonly target: string;
   readonly measured: string;
   readonly holds: boolean | undefined;
-  /** For a per-round comparison: in how many rounds it held on its own, e.g. `3 of 5`. */
-  readonly rounds?: string;
+  /** For a per-round comparison: in how many rounds it held on its own. */
+  readonly rounds?: RoundsHeld;
 }
 
 function microSection(micro: readonly MicroResult[], targets: TargetLine[]): string[] {
@@ -166,7 +164,7 @@ function httpSection(groups: readonly GroupResult[], targets: TargetLine[]): str
         const vs = labelOf.get(c.vs) ?? c.vs;
         const rps = c.ratios ? ratioRange(c.ratios.rps, c.spread?.rps) : 'n/a';
         const cpu = c.ratios ? ratioRange(c.ratios.cpu, c.spread?.cpu) : 'n/a';
-        const judged = roundsVerdict(c);
+        const judged = verdict(c.holds, c.roundsHeld);
         lines.push(`${head} | ${vs} | ${rps} | ${cpu} | ${c.target ?? ''} | ${judged} |`);
         if (c.target)
           targets.push({
@@ -176,7 +174,7 @@ function httpSection(groups: readonly GroupResult[], targets: TargetLine[]): str
               ? `req/s ${ratio(c.ratios.rps)}, CPU/req ${ratio(c.ratios.cpu)}`
               : 'not run',
             holds: c.holds,
-            ...(c.rounds !== undefined ? { rounds: `${c.roundsHeld} of ${c.rounds}` } : {}),
+            ...(c.roundsHeld ? { rounds: c.roundsHeld } : {}),
           });
       });
       if (r.row.heap) {
@@ -282,7 +280,7 @@ export function renderReport(report: BenchReport): string {
     );
     for (const t of targets)
       lines.push(
-        `| ${t.what} | ${t.target} | ${t.measured} | ${t.holds === undefined ? 'not run' : verdict(t.holds)}${t.rounds ? ` (${t.rounds} rounds)` : ''} |`,
+        `| ${t.what} | ${t.target} | ${t.measured} | ${t.holds === undefined ? 'not run' : verdict(t.holds, t.rounds)} |`,
       );
     lines.push('');
   }
